@@ -1,0 +1,58 @@
+"""Configuration classes; every value that differs per deployment comes from the environment."""
+
+import os
+
+#: The key a development checkout runs with; production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a marker production refuses)
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    #: A relative SQLite path is resolved inside instance/ by Flask-SQLAlchemy.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///crm.sqlite3")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Requests larger than this get 413 before any view runs.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PER_PAGE = 25
+    ADMIN_PAGE_SIZE = 50
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
+    PHONE_REGION = "UA"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The class named by CRM_CONFIG (development by default); an unknown name is an error."""
+    name = os.environ.get("CRM_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"CRM_CONFIG={name!r} is not one of {', '.join(CONFIGS)}") from None

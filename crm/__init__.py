@@ -1,0 +1,103 @@
+"""Credit CRM: the application factory."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import DEV_SECRET_KEY, Config, config_from_env
+from crm.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the CRM app; without an argument the class comes from CRM_CONFIG."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class or config_from_env())
+    if not app.testing:
+        app.config.from_pyfile("config.py", silent=True)
+    refuse_default_secret(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_admin(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def refuse_default_secret(app: Flask) -> None:
+    if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] in (
+        DEV_SECRET_KEY,
+        "",
+        None,
+    ):
+        raise RuntimeError("Production needs a SECRET_KEY of its own: set the SECRET_KEY variable.")
+
+
+def register_extensions(app: Flask) -> None:
+    import crm.models  # noqa: F401  (every model must be mapped before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+
+def register_blueprints(app: Flask) -> None:
+    from crm.account import bp as account_bp
+    from crm.auth import bp as auth_bp
+    from crm.customers import bp as customers_bp
+    from crm.dashboard import bp as dashboard_bp
+    from crm.health import bp as health_bp
+    from crm.loans import bp as loans_bp
+    from crm.products import bp as products_bp
+
+    for blueprint in (
+        auth_bp,
+        health_bp,
+        dashboard_bp,
+        customers_bp,
+        loans_bp,
+        products_bp,
+        account_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_admin(app: Flask) -> None:
+    from crm.admin import init_admin
+
+    init_admin(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from crm.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from crm import formatting
+
+    formatting.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from crm.cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys are off by default in SQLite, and WAL lets readers run beside a writer."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

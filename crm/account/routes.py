@@ -1,0 +1,6 @@
+from crm.account import bp
+
+
+@bp.get("/")
+def index():
+    return "todo"

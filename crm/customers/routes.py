@@ -1,0 +1,6 @@
+from crm.customers import bp
+
+
+@bp.get("/")
+def index():
+    return "todo"

@@ -1,0 +1,6 @@
+from crm.dashboard import bp
+
+
+@bp.get("/")
+def index():
+    return "dashboard"

@@ -1,0 +1,6 @@
+from crm.loans import bp
+
+
+@bp.get("/")
+def index():
+    return "todo"

@@ -1,0 +1,79 @@
+"""Borrowers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.models.base import Base
+from crm.models.types import utcnow
+
+if TYPE_CHECKING:
+    from crm.models.loan import Loan
+    from crm.models.user import User
+
+
+def search_key(*parts: str | None) -> str:
+    """Text that `LIKE '%q%'` matches case-insensitively for any alphabet.
+
+    SQLite's LOWER() folds ASCII only, so Cyrillic names are folded in Python once, on write.
+    """
+    return " ".join(part.casefold() for part in parts if part)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_name", "last_name", "first_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    #: E.164, e.g. +380501234567.
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    birth_date: Mapped[date | None]
+    #: RNOKPP, the Ukrainian taxpayer number: 10 digits.
+    tax_id: Mapped[str | None] = mapped_column(String(10), unique=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    #: use_alter: users and customers point at each other, so this key is added after both exist.
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT", use_alter=True), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: Case-folded name, phone, e-mail and tax id, kept in step by a mapper event.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
+    login: Mapped[User | None] = relationship(
+        foreign_keys="User.customer_id", back_populates="customer"
+    )
+    loans: Mapped[list[Loan]] = relationship(
+        back_populates="customer", passive_deletes="all", order_by="Loan.amount.desc()"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_key(
+            self.last_name,
+            self.first_name,
+            self.patronymic,
+            self.phone,
+            self.email,
+            self.tax_id,
+        )
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+@event.listens_for(Customer, "before_insert")
+@event.listens_for(Customer, "before_update")
+def _keep_search_text(_mapper, _connection, customer: Customer) -> None:
+    customer.refresh_search_text()

@@ -1,0 +1,71 @@
+"""Loans, from application to closing."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.models.base import Base
+from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
+from crm.models.types import Money, Rate, utcnow
+
+if TYPE_CHECKING:
+    from crm.models.customer import Customer
+    from crm.models.product import Product
+    from crm.models.user import User
+
+
+class LoanStatus(enum.StrEnum):
+    PENDING = "pending"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    ACTIVE = "active"
+    FINISHED = "finished"
+    WRITTEN_OFF = "written_off"
+
+
+class Loan(Base):
+    __tablename__ = "loans"
+    __table_args__ = (
+        CheckConstraint("amount > 0", "amount_positive"),
+        CheckConstraint(f"term_months >= {MIN_TERM} AND term_months <= {MAX_TERM}", "term_range"),
+        CheckConstraint(f"annual_rate >= {MIN_RATE} AND annual_rate <= {MAX_RATE}", "rate_range"),
+        Index("ix_loans_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="RESTRICT"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="RESTRICT"), index=True
+    )
+    #: Principal applied for and issued; the schedule's principal parts sum to it exactly.
+    amount: Mapped[Money]
+    term_months: Mapped[int]
+    #: The product's rate (percent a year) copied at application;
+    #: a later change of the product's rate never moves it.
+    annual_rate: Mapped[Rate]
+    status: Mapped[LoanStatus] = mapped_column(default=LoanStatus.PENDING, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="RESTRICT"), index=True
+    )
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    disbursed_on: Mapped[date | None]
+    #: Bumped on every update; a stale edit fails instead of overwriting someone else's.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer: Mapped[Customer] = relationship(back_populates="loans")
+    product: Mapped[Product] = relationship(back_populates="loans")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __str__(self) -> str:
+        return f"#{self.id}"

@@ -1,0 +1,6 @@
+from crm.products import bp
+
+
+@bp.get("/")
+def index():
+    return "todo"

@@ -1,0 +1,161 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on a temporary SQLite file by default and on PostgreSQL when
+TEST_DATABASE_URL is set. The schema is created once per session; every test starts
+from empty tables.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from config import TestingConfig
+from crm import create_app
+from crm.extensions import db
+from crm.models import Role, User
+from tests import factories
+from tests.factories import PASSWORD
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page (attribute order varies between libraries)."""
+    match = CSRF_INPUT.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+class RollbackClient(FlaskClient):
+    """A test client that throws away whatever a request left uncommitted.
+
+    The test and the request share the app context, and so the session: without this,
+    a view that forgot to commit would look as if it had saved its changes.
+    """
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def config_class(database_url) -> type[TestingConfig]:
+    return type("SuiteConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture(scope="session")
+def _schema(config_class) -> Iterator[None]:
+    app = create_app(config_class)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        # users and customers reference each other; SQLite checks keys per statement.
+        db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(config_class, _schema) -> Iterator[Flask]:
+    app = create_app(config_class)
+    app.test_client_class = RollbackClient
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin_user(app) -> User:
+    return factories.UserFactory(role=Role.ADMIN, full_name="Olena Admin")
+
+
+@pytest.fixture
+def manager(app) -> User:
+    return factories.UserFactory(role=Role.MANAGER, full_name="Petro Manager")
+
+
+@pytest.fixture
+def customer_user(app) -> User:
+    return factories.UserFactory(role=Role.CUSTOMER, customer=factories.CustomerFactory())
+
+
+@pytest.fixture
+def login(client) -> Callable:
+    """Log in through the real form; returns the response."""
+
+    def _login(user: User, password: str = PASSWORD):
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, "log-in failed"
+        return response
+
+    return _login
+
+
+@dataclass
+class QueryLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app) -> Callable:
+    """`with count_queries() as log: client.get(...)`, then `log.count`."""
+
+    @contextmanager
+    def _count() -> Iterator[QueryLog]:
+        log = QueryLog()
+
+        def record(_conn, _cursor, statement, *_args):
+            log.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield log
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return _count

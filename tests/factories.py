@@ -1,0 +1,94 @@
+"""factory_boy factories: realistic, valid records that tests adjust as they need."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from crm.extensions import db
+from crm.models import (
+    Customer,
+    Loan,
+    LoanStatus,
+    Product,
+    ProductCategory,
+    RepaymentMethod,
+    Role,
+    User,
+)
+
+PASSWORD = "correct-horse-42"
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        # Committed, so that a request through the test client sees the rows.
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"User {n}")
+    role = Role.MANAGER
+    active = True
+    password_hash = factory.LazyFunction(lambda: _password_hash())
+
+
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _password_hash() -> str:
+    # Hashing is deliberately slow; one hash serves every test user.
+    if PASSWORD not in _HASH_CACHE:
+        user = User()
+        user.set_password(PASSWORD)
+        _HASH_CACHE[PASSWORD] = user.password_hash
+    return _HASH_CACHE[PASSWORD]
+
+
+class CustomerFactory(BaseFactory):
+    class Meta:
+        model = Customer
+
+    last_name = factory.Sequence(lambda n: f"Шевченко{n}")
+    first_name = "Тарас"
+    patronymic = "Григорович"
+    phone = factory.Sequence(lambda n: f"+38050{1000000 + n:07d}")
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    birth_date = date(1985, 3, 9)
+    tax_id = factory.Sequence(lambda n: f"{3000000000 + n:010d}")
+    address = "Київ, вул. Хрещатик, 1"
+
+
+class ProductFactory(BaseFactory):
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"Consumer loan {n}")
+    annual_rate = Decimal("12.0000")
+    category = ProductCategory.UNSECURED
+    description = "Unsecured consumer loan."
+    min_amount = Decimal("1000.00")
+    max_amount = Decimal("100000.00")
+    min_term = 3
+    max_term = 36
+    repayment_method = RepaymentMethod.ANNUITY
+    active = True
+
+
+class LoanFactory(BaseFactory):
+    class Meta:
+        model = Loan
+
+    customer = factory.SubFactory(CustomerFactory)
+    product = factory.SubFactory(ProductFactory)
+    amount = Decimal("10000.00")
+    term_months = 12
+    annual_rate = factory.LazyAttribute(lambda loan: loan.product.annual_rate)
+    status = LoanStatus.PENDING
