@@ -1,0 +1,72 @@
+"""The migrations build the schema the models describe, and take it down again."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from crm import create_app
+from crm.extensions import db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path) -> Iterator[str]:
+    """A database with nothing in it, beside the suite's own (whose tables already exist)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    url = make_url(database_url)
+    name = f"{url.database}_migrations"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
+
+
+@pytest.fixture
+def migration_app(config_class, empty_database_url):
+    config = type(
+        "MigrationConfig", (config_class,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}
+    )
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def user_tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_builds_what_the_models_describe(migration_app):
+    upgrade(directory=MIGRATIONS)
+    assert user_tables() == set(db.metadata.tables)
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_every_revision_upgrades_and_downgrades_in_turn(migration_app):
+    config = migrate.get_config(MIGRATIONS)
+    revisions = list(reversed(list(ScriptDirectory.from_config(config).walk_revisions())))
+    assert revisions, "there are no migrations"
+    for revision in revisions:
+        upgrade(directory=MIGRATIONS, revision=revision.revision)
+    for revision in reversed(revisions):
+        downgrade(directory=MIGRATIONS, revision=revision.down_revision or "base")
+    assert user_tables() == set()
+    upgrade(directory=MIGRATIONS)
+    assert user_tables() == set(db.metadata.tables)
