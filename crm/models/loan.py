@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
@@ -16,6 +17,7 @@ from crm.models.types import Money, Rate, utcnow
 if TYPE_CHECKING:
     from crm.models.customer import Customer
     from crm.models.product import Product
+    from crm.models.servicing import Installment, Payment
     from crm.models.user import User
 
 
@@ -35,6 +37,8 @@ class Loan(Base):
         CheckConstraint(f"term_months >= {MIN_TERM} AND term_months <= {MAX_TERM}", "term_range"),
         CheckConstraint(f"annual_rate >= {MIN_RATE} AND annual_rate <= {MAX_RATE}", "rate_range"),
         Index("ix_loans_status_created_at", "status", "created_at"),
+        Index("ix_loans_status_oldest_unpaid_due_on", "status", "oldest_unpaid_due_on"),
+        CheckConstraint("principal_outstanding >= 0", "outstanding_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +62,14 @@ class Loan(Base):
     )
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     disbursed_on: Mapped[date | None]
+    #: Why the loan was written off.
+    write_off_reason: Mapped[str | None] = mapped_column(Text)
+    #: Principal still owed; kept by the servicing functions so that portfolio totals,
+    #: PAR and the overdue queue read one row per loan instead of every installment.
+    principal_outstanding: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    #: Due date of the oldest installment not fully paid (empty when nothing is owed);
+    #: a loan is overdue when this is before today, and DPD counts from it.
+    oldest_unpaid_due_on: Mapped[date | None]
     #: Bumped on every update; a stale edit fails instead of overwriting someone else's.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -66,6 +78,12 @@ class Loan(Base):
     customer: Mapped[Customer] = relationship(back_populates="loans")
     product: Mapped[Product] = relationship(back_populates="loans")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    installments: Mapped[list[Installment]] = relationship(
+        back_populates="loan", order_by="Installment.number", passive_deletes="all"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="loan", order_by="Payment.paid_on, Payment.id", passive_deletes="all"
+    )
 
     def __str__(self) -> str:
         return f"#{self.id}"
