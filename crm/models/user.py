@@ -43,6 +43,8 @@ class User(UserMixin, Base):
         ForeignKey("customers.id", ondelete="RESTRICT"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Interface language the user chose ("uk", "en"); empty means the browser decides.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     customer: Mapped[Customer | None] = relationship(
         foreign_keys=[customer_id], back_populates="login"
