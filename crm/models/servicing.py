@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.lending.installments import amount_due
 from crm.models.base import Base
 from crm.models.types import Money, utcnow
 
@@ -32,13 +33,13 @@ class Installment(Base):
             "AND interest_paid >= 0 AND interest_paid <= interest",
             "paid_within_due",
         ),
-        Index("ix_installments_due_on", "due_on"),
+        Index("ix_installments_due_date", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="RESTRICT"), index=True)
     number: Mapped[int]
-    due_on: Mapped[date]
+    due_date: Mapped[date]
     principal: Mapped[Money]
     interest: Mapped[Money]
     principal_paid: Mapped[Money] = mapped_column(default=ZERO)
@@ -54,11 +55,7 @@ class Installment(Base):
 
     @property
     def unpaid(self) -> Decimal:
-        return self.principal - self.principal_paid + self.interest - self.interest_paid
-
-    @property
-    def is_paid(self) -> bool:
-        return self.unpaid == 0
+        return amount_due(self)
 
 
 class Payment(Base):

@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('loan_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
     sa.Column('principal', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('interest', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('principal_paid', sa.Numeric(precision=14, scale=2), nullable=False),
@@ -36,7 +36,7 @@ def upgrade():
     sa.UniqueConstraint('loan_id', 'number', name='uq_installments_loan_id_number')
     )
     with op.batch_alter_table('installments', schema=None) as batch_op:
-        batch_op.create_index('ix_installments_due_on', ['due_on'], unique=False)
+        batch_op.create_index('ix_installments_due_date', ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_installments_loan_id'), ['loan_id'], unique=False)
 
     op.create_table('payments',
@@ -117,7 +117,7 @@ def downgrade():
     op.drop_table('payments')
     with op.batch_alter_table('installments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_installments_loan_id'))
-        batch_op.drop_index('ix_installments_due_on')
+        batch_op.drop_index('ix_installments_due_date')
 
     op.drop_table('installments')
     # ### end Alembic commands ###

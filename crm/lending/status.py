@@ -1,0 +1,70 @@
+"""The loan lifecycle: which status may follow which.
+
+    pending ─▶ refused | withdrawn | active;   active ─▶ finished | written_off
+
+Statuses are plain strings equal to the values of crm.models.LoanStatus (a StrEnum, so its
+members work here unchanged); importing the model would pull Flask into this pure package.
+"""
+
+from crm.lending.errors import LendingError
+
+PENDING = "pending"
+REFUSED = "refused"
+WITHDRAWN = "withdrawn"
+ACTIVE = "active"
+FINISHED = "finished"
+WRITTEN_OFF = "written_off"
+
+#: Every status and the statuses it may move to; the ones with none are final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING: frozenset({REFUSED, WITHDRAWN, ACTIVE}),
+    REFUSED: frozenset(),
+    WITHDRAWN: frozenset(),
+    ACTIVE: frozenset({FINISHED, WRITTEN_OFF}),
+    FINISHED: frozenset(),
+    WRITTEN_OFF: frozenset(),
+}
+
+
+class TransitionError(LendingError):
+    """A status change the lifecycle does not allow."""
+
+    def __init__(self, current: str, target: str) -> None:
+        self.current = current
+        self.target = target
+        if current not in TRANSITIONS or target not in TRANSITIONS:
+            unknown = target if current in TRANSITIONS else current
+            message = f"Unknown loan status {str(unknown)!r}."
+        elif not TRANSITIONS[current]:
+            message = (
+                f"A loan cannot go from {_label(current)} to {_label(target)}: "
+                f"{_label(current)} is a final status."
+            )
+        else:
+            *others, last = sorted(_label(status) for status in TRANSITIONS[current])
+            allowed = f"{', '.join(others)} or {last}" if others else last
+            message = (
+                f"A loan cannot go from {_label(current)} to {_label(target)}; "
+                f"from {_label(current)} it can only go to {allowed}."
+            )
+        super().__init__(message)
+
+
+def can_transition(current: str, target: str) -> bool:
+    """True when a loan in status `current` may move to `target`."""
+    return target in TRANSITIONS.get(current, frozenset())
+
+
+def transition(current: str, target: str) -> str:
+    """Check a status change and return `target` (a LoanStatus stays a LoanStatus).
+
+    Raises TransitionError, with a message fit to show a user, for any change not in
+    TRANSITIONS, including an unknown status and a move to the same status.
+    """
+    if not can_transition(current, target):
+        raise TransitionError(current, target)
+    return target
+
+
+def _label(status: str) -> str:
+    return str(status).replace("_", " ")
