@@ -71,3 +71,26 @@ def in_order(installments: Iterable[InstallmentLike]) -> list[InstallmentLike]:
         if item.principal_paid > item.principal or item.interest_paid > item.interest:
             raise ValueError(f"installment {item.number} is paid beyond what it owes")
     return ordered
+
+
+@dataclass(frozen=True)
+class Position:
+    """What a loan still owes, whatever the day: the figures stored on the loan row."""
+
+    principal_outstanding: Decimal
+    #: Due date of the oldest installment not fully paid; None once everything is paid.
+    oldest_unpaid_due_date: date | None
+
+    @property
+    def is_repaid(self) -> bool:
+        return self.oldest_unpaid_due_date is None
+
+
+def position(installments: Iterable[InstallmentLike]) -> Position:
+    """Principal still owed and the oldest unpaid due date; raises ValueError as in_order()."""
+    ordered = in_order(installments)
+    unpaid = [item for item in ordered if amount_due(item) > 0]
+    return Position(
+        principal_outstanding=sum((principal_due(item) for item in ordered), ZERO),
+        oldest_unpaid_due_date=unpaid[0].due_date if unpaid else None,
+    )

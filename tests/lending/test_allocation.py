@@ -10,7 +10,7 @@ from crm.lending.allocation import (
     allocate_payment,
     apply_allocations,
 )
-from crm.lending.installments import InstallmentState, amount_due
+from crm.lending.installments import InstallmentState, Position, amount_due, position
 from crm.lending.schedule import build_schedule
 
 
@@ -119,3 +119,14 @@ def test_overpaid_installment_data_is_refused():
 def test_allocation_to_a_missing_installment_is_refused():
     with pytest.raises(ValueError, match="no installment number 13"):
         apply_allocations(unpaid(), [Allocation(13, Decimal("1.00"), Decimal("0.00"))])
+
+
+def test_position_follows_payments():
+    schedule = build_schedule(Decimal("1200.00"), Decimal("0"), 3, "annuity", date(2026, 1, 10))
+    states = tuple(InstallmentState.from_row(row) for row in schedule.rows)
+    assert position(states) == Position(Decimal("1200.00"), date(2026, 2, 10))
+    paid_first = apply_allocations(states, allocate_payment(states, Decimal("450.00")))
+    assert position(paid_first) == Position(Decimal("750.00"), date(2026, 3, 10))
+    paid_all = apply_allocations(paid_first, allocate_payment(paid_first, Decimal("750.00")))
+    assert position(paid_all).is_repaid
+    assert position(paid_all).principal_outstanding == Decimal("0.00")
