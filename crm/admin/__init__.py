@@ -2,9 +2,28 @@
 
 from flask import Flask
 from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from crm.admin.base import StaffIndexView
+from crm.admin.views import CustomerAdmin, LoanAdmin, ProductAdmin, UserAdmin
+from crm.extensions import db
+from crm.models import Customer, Loan, Product, User
 
 
 def init_admin(app: Flask) -> Admin:
-    admin = Admin(name="Credit CRM")
+    """A new Admin and new views for `app`: views hold per-app blueprints, so tests that
+    build many apps in one process each get their own."""
+    admin = Admin(
+        name="Credit CRM",
+        index_view=StaffIndexView(name=_l("Admin")),
+        # The default swatch loads no web fonts (the machines are offline); crm.css and
+        # admin/crm_master.html make it look like the staff site.
+        theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/crm_master.html"),
+    )
+    admin.add_view(CustomerAdmin(Customer, db, name=_l("Customers")))
+    admin.add_view(LoanAdmin(Loan, db, name=_l("Loans")))
+    admin.add_view(ProductAdmin(Product, db, name=_l("Products")))
+    admin.add_view(UserAdmin(User, db, name=_l("Users")))
     admin.init_app(app)
     return admin

@@ -1,9 +1,10 @@
 """Creating and authenticating logins."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.models import Customer, Role, User
+from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, User
 from crm.validation import FieldError, clean_name, normalise_email
 
 MIN_PASSWORD_LENGTH = 8
@@ -48,3 +49,98 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    email: str,
+    role: Role,
+    active: bool,
+    full_name: str | None = None,
+    customer: Customer | None = None,
+    password: str | None = None,
+    acting_user: User | None = None,
+) -> User:
+    """Change a login; an empty `password` keeps the current one.
+
+    Raises FieldError like create_user; when `acting_user` (the admin making the change)
+    would change their own role or deactivate themselves (nobody locks themselves out); and
+    when a manager of customers would stop being staff (reassign the customers first).
+    """
+    address = normalise_email(email, required=True)
+    taken = select(func.count()).select_from(User).where(User.email == address, User.id != user.id)
+    with session.no_autoflush:
+        if session.scalar(taken):
+            raise FieldError(
+                "email", _("A user with the e-mail %(email)s already exists.", email=address)
+            )
+    if acting_user is not None and acting_user.id == user.id:
+        if role is not user.role:
+            raise FieldError("role", _("You cannot change your own role."))
+        if not active:
+            raise FieldError("active", _("You cannot deactivate your own login."))
+    if role not in STAFF_ROLES and _exists(
+        session, select(Customer.id).where(Customer.manager_id == user.id)
+    ):
+        raise FieldError("role", _("This user manages customers; give them another manager first."))
+    if password and len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError(
+            "password",
+            _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+        )
+    if customer is not None and role is not Role.CUSTOMER:
+        raise FieldError("customer", _("Only a customer login can be linked to a customer."))
+    if customer is not None and customer.login is not None and customer.login is not user:
+        raise FieldError("customer", _("This customer already has a login."))
+    user.email = address
+    user.role = role
+    user.active = active
+    user.full_name = clean_name(full_name, "full_name", required=False) or ""
+    user.customer = customer
+    if password:
+        user.set_password(password)
+    session.flush()
+    return user
+
+
+def delete_user(session: Session, user: User, *, acting_user: User | None = None) -> None:
+    """Delete a login that has left no trace in the records.
+
+    A user who manages customers, decided on loans or recorded payments is part of the
+    history, so deleting them is refused (FieldError naming what they are tied to):
+    untick Active instead. A customer's login may go; the customer record stays. Nobody
+    deletes their own login.
+    """
+    if acting_user is not None and acting_user.id == user.id:
+        raise FieldError("id", _("You cannot delete your own login."))
+    name = user.display_name
+    if _exists(session, select(Customer.id).where(Customer.manager_id == user.id)):
+        raise FieldError(
+            "customers",
+            _(
+                "%(user)s manages customers and cannot be deleted; untick Active instead.",
+                user=name,
+            ),
+        )
+    if _exists(session, select(Loan.id).where(Loan.decided_by_id == user.id)):
+        raise FieldError(
+            "loans",
+            _("%(user)s decided on loans and cannot be deleted; untick Active instead.", user=name),
+        )
+    recorded = (Payment.recorded_by_id == user.id) | (Payment.reversed_by_id == user.id)
+    if _exists(session, select(Payment.id).where(recorded)):
+        raise FieldError(
+            "payments",
+            _(
+                "%(user)s recorded payments and cannot be deleted; untick Active instead.",
+                user=name,
+            ),
+        )
+    session.delete(user)
+    session.flush()
+
+
+def _exists(session: Session, statement) -> bool:
+    return session.scalar(statement.limit(1)) is not None

@@ -1,6 +1,30 @@
-from crm.dashboard import bp
+from flask import render_template
+
+from crm.customers.queries import latest_customers
+from crm.dashboard import bp, queries
+from crm.extensions import db
+from crm.loans.queries import latest_loans
+from crm.models import LoanStatus
+
+#: Rows in each "latest" table.
+LATEST = 10
+#: The order of the status cards: the seed's panel first, then the rest of the lifecycle.
+CARD_STATUSES = (
+    LoanStatus.REFUSED,
+    LoanStatus.PENDING,
+    LoanStatus.ACTIVE,
+    LoanStatus.FINISHED,
+    LoanStatus.WITHDRAWN,
+    LoanStatus.WRITTEN_OFF,
+)
 
 
 @bp.get("/")
 def index():
-    return "dashboard"
+    return render_template(
+        "dashboard/index.html",
+        summary=queries.summary(db.session),
+        card_statuses=CARD_STATUSES,
+        latest_loans=latest_loans(db.session, LATEST),
+        latest_customers=latest_customers(db.session, LATEST),
+    )

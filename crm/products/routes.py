@@ -1,6 +1,9 @@
-from crm.products import bp
+from flask import render_template
+
+from crm.extensions import db
+from crm.products import bp, queries
 
 
 @bp.get("/")
 def index():
-    return "todo"
+    return render_template("products/index.html", products=queries.products_list(db.session))

@@ -1,0 +1,388 @@
+"""What every admin view shares: who may open it, and writes that go through the services.
+
+Flask-Admin's own create_model/update_model copy the form onto the model and only then call
+on_model_change, so a service could neither build the record itself (apply_for_loan) nor see
+the values before the change (a started loan's amount). Here the three writes hand the
+form's data to the view's service hooks instead, and turn the services' errors into
+messages beside the fields (FieldError), or a flash (a refused delete, a stale edit).
+"""
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import abort, flash, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.contrib.sqla.validators import Unique
+from flask_admin.form import Select2Widget
+from flask_admin.helpers import get_current_view
+from flask_admin.model.widgets import AjaxSelect2Widget
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectField
+from wtforms.fields.choices import Choice
+
+from crm.auth.access import check_roles, has_role
+from crm.customers.queries import search_terms
+from crm.extensions import db
+from crm.models import STAFF_ROLES, Role
+from crm.validation import FieldError
+
+#: Only admins: products, users, deletes of customers and loans.
+ADMINS = frozenset({Role.ADMIN})
+#: The largest id an INTEGER column holds; a bigger one in a URL would be a database error.
+MAX_ID = 2**31 - 1
+#: The `picker` argument names the form field a record created in a pop-up goes back to.
+PICKER_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def local_today():
+    """Today where the lender works (BABEL_DEFAULT_TIMEZONE), for birth-date checks."""
+    return to_user_timezone(datetime.now(UTC)).date()
+
+
+class StaffIndexView(AdminIndexView):
+    """The admin's start page: the models it may open, grouped, each with an "Add" link."""
+
+    allowed_roles: frozenset[Role] = STAFF_ROLES
+
+    def is_accessible(self) -> bool:
+        return has_role(self.allowed_roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        return check_roles(self.allowed_roles)
+
+    @expose("/")
+    def index(self):
+        groups: dict[str, list[StaffModelView]] = {}
+        for view in self.admin._views:
+            if isinstance(view, StaffModelView) and view.is_accessible():
+                groups.setdefault(str(view.index_group), []).append(view)
+        return self.render("admin/crm_index.html", groups=groups)
+
+
+class ServiceCheckedConverter(AdminModelConverter):
+    """Flask-Admin's form builder, minus its own "Already exists." check on unique columns.
+
+    The services check uniqueness (ignoring case, with a message naming the clash), so a
+    second, case-sensitive check with a vaguer message would only disagree with them.
+    """
+
+    def convert(self, *args, **kwargs):
+        field = super().convert(*args, **kwargs)
+        if field is not None and "validators" in getattr(field, "kwargs", {}):
+            field.kwargs["validators"] = [
+                validator
+                for validator in field.kwargs["validators"]
+                if not isinstance(validator, Unique)
+            ]
+        return field
+
+
+class StaffModelView(ModelView):
+    """A model's list and forms, open to `allowed_roles`; each write to its own roles.
+
+    Subclasses are configuration (Flask-Admin's column_*/form_* attributes and the role
+    sets) plus three one-line hooks naming the services that write the model.
+    """
+
+    allowed_roles: frozenset[Role] = STAFF_ROLES
+    create_roles: frozenset[Role] | None = None
+    edit_roles: frozenset[Role] | None = None
+    delete_roles: frozenset[Role] | None = None
+    #: The heading the model is listed under on the admin's start page.
+    index_group: str = ""
+    #: True where the search box looks in a case-folded search_text column.
+    search_folded: bool = False
+
+    model_form_converter = ServiceCheckedConverter
+    page_size = 50
+    can_set_page_size = False
+    can_view_details = True
+    named_filter_urls = True
+    # One bulk click should not be able to delete a page of records past the delete rules.
+    action_disallowed_list = ["delete"]
+
+    def is_accessible(self) -> bool:
+        return has_role(self.allowed_roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        return check_roles(self.allowed_roles)
+
+    @property
+    def can_create(self) -> bool:
+        return has_role(self.create_roles or self.allowed_roles)
+
+    @property
+    def can_edit(self) -> bool:
+        return has_role(self.edit_roles or self.allowed_roles)
+
+    @property
+    def can_delete(self) -> bool:
+        return has_role(self.delete_roles or self.allowed_roles)
+
+    def _handle_view(self, name, **kwargs):
+        # Flask-Admin quietly redirects a write the view does not allow; a 403 says it.
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        allowed = {
+            "create_view": lambda: self.can_create,
+            "edit_view": lambda: self.can_edit,
+            "delete_view": lambda: self.can_delete,
+        }.get(name)
+        if allowed is not None and not allowed():
+            abort(403)
+        return None
+
+    # The services behind the forms; each view names its own.
+    def create_record(self, session: Session, data: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def update_record(self, session: Session, record: Any, data: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def delete_record(self, session: Session, record: Any) -> None:
+        raise NotImplementedError
+
+    def create_model(self, form):
+        record = self._save(form, lambda session, data: self.create_record(session, data))
+        if record is None:
+            return False
+        self.after_model_change(form, record, True)
+        return record
+
+    def update_model(self, form, model) -> bool:
+        record = self._save(form, lambda session, data: self.update_record(session, model, data))
+        if record is None:
+            return False
+        self.after_model_change(form, record, False)
+        return True
+
+    def delete_model(self, model) -> bool:
+        session = db.session
+        try:
+            self.delete_record(session, model)
+            session.commit()
+        except FieldError as error:
+            session.rollback()
+            flash(error.message, "error")
+            return False
+        except IntegrityError:
+            session.rollback()
+            flash(_("Other records still refer to this one, so it was not deleted."), "error")
+            return False
+        self.after_model_delete(model)
+        return True
+
+    def _save(self, form, write: Callable[[Session, Mapping[str, Any]], Any]) -> Any:
+        """Run `write` with the form's data and commit; None, with the errors shown, if refused."""
+        session = db.session
+        try:
+            record = write(session, form.data)
+            session.commit()
+        except FieldError as error:
+            session.rollback()
+            show_field_error(form, error)
+            return None
+        except StaleDataError:
+            session.rollback()
+            flash(
+                _(
+                    "Someone else saved this record while you were editing it, so your "
+                    "changes were not saved. Open it again to see the current values."
+                ),
+                "error",
+            )
+            return None
+        except IntegrityError:
+            # Two saves racing past the uniqueness checks; the database keeps only one.
+            session.rollback()
+            flash(
+                _(
+                    "Another record with the same unique value was saved at the same moment. "
+                    "Check the values and save again."
+                ),
+                "error",
+            )
+            return None
+        except DataError:
+            # What the checks let through but the database refuses (a NUL character).
+            session.rollback()
+            flash(_("A value cannot be stored as typed; check the fields and save again."), "error")
+            return None
+        return record
+
+    def get_one(self, id):
+        # A mangled ?id= is "no such record" (Flask-Admin says so), not a database error.
+        number = record_id(id)
+        return None if number is None else super().get_one(str(number))
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        # PostgreSQL refuses NUL in a string parameter; it is never part of a real search.
+        search = (search or "").replace("\x00", "")
+        if search and self.search_folded:
+            # search_text is case-folded in Python (SQLite's LIKE folds ASCII only), and
+            # phone numbers typed with spaces or dashes become one term.
+            search = " ".join(search_terms(search))
+        return super().get_list(
+            page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
+        )
+
+    def get_save_return_url(self, model, is_created: bool = False) -> str:
+        picker = request.args.get("picker", "")
+        if is_created and PICKER_NAME.match(picker):
+            return self.get_url(".picked_view", id=self.get_pk_value(model), picker=picker)
+        return super().get_save_return_url(model, is_created=is_created)
+
+    @expose("/picked/")
+    def picked_view(self):
+        """Where a record created from another form's "+" lands: hands it back to that form."""
+        picker = request.args.get("picker", "")
+        record = self.get_one(request.args.get("id", ""))
+        if record is None or not PICKER_NAME.match(picker):
+            abort(404)
+        picked = {"field": picker, "id": str(self.get_pk_value(record)), "text": str(record)}
+        return self.render("admin/crm_picked.html", picked=picked)
+
+
+def record_id(value: Any) -> int | None:
+    """The integer primary key in `value` (from a URL or a form), or None if it is not one."""
+    text = str(value or "")
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
+def show_field_error(form, error: FieldError) -> None:
+    """Put the service's message beside its field; one the form lacks goes into a flash."""
+    if error.field in form:
+        field = form[error.field]
+        field.errors = [*field.errors, error.message]
+        flash(_("The record was not saved: see the messages beside the fields."), "error")
+    else:
+        flash(error.message, "error")
+
+
+def creation_url(endpoint: str, **args: str) -> str | None:
+    """The create form of the admin view `endpoint`, if the current user may add there."""
+    current = get_current_view()
+    if current is None:
+        return None
+    for view in current.admin._views:
+        if view.endpoint == endpoint:
+            if view.is_accessible() and view.can_create:
+                return url_for(f"{endpoint}.create_view", **args)
+            return None
+    return None
+
+
+class AddableAjaxSelect2Widget(AjaxSelect2Widget):
+    """The AJAX picker with a "+" that adds a record (in a dialog) without leaving the form.
+
+    The "+" opens the other view's create form with ?picker=<field>; once saved, that view
+    sends the new record back here (admin/crm_picked.html), and the picker shows it. It is
+    a plain link too, so without JavaScript it opens the form in a new tab.
+    """
+
+    def __init__(self, endpoint: str, title: str) -> None:
+        super().__init__()
+        self.endpoint = endpoint
+        self.title = title
+
+    def __call__(self, field, **kwargs) -> Markup:
+        picker = super().__call__(field, **kwargs)
+        url = creation_url(self.endpoint, picker=field.name)
+        if url is None:
+            return picker
+        return Markup(
+            '<div class="input-group crm-picker">{picker}<div class="input-group-append">'
+            '<a class="btn btn-outline-secondary" href="{url}" target="_blank" '
+            'data-crm-picker="{field}" title="{title}" aria-label="{title}">'
+            '<i class="fa fa-plus"></i></a></div></div>'
+        ).format(picker=picker, url=url, field=field.id, title=str(self.title))
+
+
+class LazyChoices:
+    """Filter options read from the database when a page shows them, not when the app starts.
+
+    Flask-Admin asks a filter for its options once, while the view is built; handing it this
+    iterable postpones the query to each list page, so new products or managers appear.
+    """
+
+    def __init__(self, load: Callable[[], Iterable[tuple[Any, str]]]) -> None:
+        self.load = load
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        return iter(self.load())
+
+
+class ChoiceFilter(FilterEqual):
+    """An "equals" filter with a drop-down of the current choices; other values are ignored.
+
+    `load` returns (value, label) pairs; `coerce` turns the value from the URL back into
+    what the column holds (int for ids, str for enum values).
+    """
+
+    def __init__(
+        self,
+        column,
+        name: str,
+        load: Callable[[], Iterable[tuple[Any, str]]],
+        coerce: Callable[[str], Any] = str,
+    ) -> None:
+        super().__init__(column, name)
+        self.load = load
+        self.coerce = coerce
+
+    def get_options(self, view):
+        return LazyChoices(self.load)
+
+    def validate(self, value) -> bool:
+        return str(value) in {str(choice) for choice, _label in self.load()}
+
+    def clean(self, value):
+        return self.coerce(value)
+
+
+# Flask-Admin 2.2.1's select fields yield plain tuples and take tuple choices, both of
+# which WTForms 3.3 deprecates with a warning on every form (an error in the test suite);
+# these two fields speak WTForms 3.3 and keep Flask-Admin's select2 look.
+
+
+class DropDownField(SelectField):
+    """A drop-down of fixed choices (an enum's members), given as SelectChoice."""
+
+    widget = Select2Widget()
+
+    def __init__(self, *args, allow_blank: bool = False, **kwargs) -> None:
+        # Flask-Admin passes allow_blank to the fields it builds; a fixed choice has no blank.
+        super().__init__(*args, **kwargs)
+
+
+class RecordSelectField(QuerySelectField):
+    """A drop-down of a few records (staff members), from `query_factory`."""
+
+    def iter_choices(self):
+        for choice in super().iter_choices():
+            yield choice if isinstance(choice, Choice) else Choice(*choice)
+
+
+def current_staff() -> Any:
+    """The logged-in user when they are a manager (a new customer's default manager)."""
+    if current_user.is_authenticated and current_user.role is Role.MANAGER:
+        return current_user._get_current_object()
+    return None

@@ -1,0 +1,156 @@
+"""Writing customers: every entry point (admin, staff forms, CLI) goes through these checks."""
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from crm.models import STAFF_ROLES, Customer, Loan, User
+from crm.validation import (
+    FieldError,
+    check_birth_date,
+    clean_name,
+    clean_tax_id,
+    normalise_email,
+    normalise_phone,
+)
+
+#: The fields a form may set; search_text and created_at are the model's own business.
+CUSTOMER_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "phone",
+    "email",
+    "birth_date",
+    "tax_id",
+    "address",
+    "manager",
+)
+
+
+def clean_customer_data(
+    session: Session,
+    data: Mapping[str, Any],
+    *,
+    region: str = "UA",
+    today: date | None = None,
+    customer: Customer | None = None,
+) -> dict[str, Any]:
+    """The values of CUSTOMER_FIELDS, trimmed and normalised, ready to set on a Customer.
+
+    `data` maps field names to form values (missing keys count as empty); `region` is the
+    country assumed for phone numbers typed without a code; `customer` is the record being
+    edited, left out of the uniqueness checks. Raises FieldError for the first bad field:
+    a missing name, a phone or e-mail that does not parse, a tax id that is not 10 digits,
+    a birth date in the future, an e-mail or tax id another customer has, a manager who is
+    not active staff.
+    """
+    cleaned = {
+        "last_name": clean_name(data.get("last_name"), "last_name"),
+        "first_name": clean_name(data.get("first_name"), "first_name"),
+        "patronymic": clean_name(data.get("patronymic"), "patronymic", required=False),
+        "phone": normalise_phone(data.get("phone"), "phone", region),
+        "email": normalise_email(data.get("email"), "email"),
+        "birth_date": check_birth_date(
+            data.get("birth_date"), "birth_date", today=today or datetime.now(UTC).date()
+        ),
+        "tax_id": clean_tax_id(data.get("tax_id"), "tax_id"),
+        "address": (data.get("address") or "").strip() or None,
+        "manager": _check_manager(data.get("manager")),
+    }
+    if _taken(session, Customer.email, cleaned["email"], customer):
+        raise FieldError("email", _("Another customer already has this e-mail address."))
+    if _taken(session, Customer.tax_id, cleaned["tax_id"], customer):
+        raise FieldError("tax_id", _("Another customer already has this tax id."))
+    return cleaned
+
+
+def create_customer(
+    session: Session,
+    data: Mapping[str, Any],
+    *,
+    region: str = "UA",
+    today: date | None = None,
+) -> Customer:
+    """Add a customer from form values; raises FieldError (see clean_customer_data)."""
+    customer = Customer(**clean_customer_data(session, data, region=region, today=today))
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def update_customer(
+    session: Session,
+    customer: Customer,
+    data: Mapping[str, Any],
+    *,
+    region: str = "UA",
+    today: date | None = None,
+) -> Customer:
+    """Change a customer from form values; raises FieldError (see clean_customer_data)."""
+    cleaned = clean_customer_data(session, data, region=region, today=today, customer=customer)
+    for name, value in cleaned.items():
+        setattr(customer, name, value)
+    session.flush()
+    return customer
+
+
+def delete_customer(session: Session, customer: Customer) -> None:
+    """Delete a customer who has no loans and no login.
+
+    Loans are the lender's records and must outlive any clean-up, so a customer with any
+    loan is refused (FieldError on "loans"), as is one with a login ("login"): the login
+    is deleted first, on purpose.
+    """
+    loans = session.scalar(
+        select(func.count()).select_from(Loan).where(Loan.customer_id == customer.id)
+    )
+    if loans:
+        raise FieldError(
+            "loans",
+            ngettext(
+                "%(name)s has %(num)d loan and cannot be deleted: "
+                "loans are kept for the lender's records.",
+                "%(name)s has %(num)d loans and cannot be deleted: "
+                "loans are kept for the lender's records.",
+                loans,
+                name=customer.full_name,
+            ),
+        )
+    if session.scalar(select(User.id).where(User.customer_id == customer.id)) is not None:
+        raise FieldError(
+            "login",
+            _(
+                "%(name)s has a login to the personal account; delete the login first.",
+                name=customer.full_name,
+            ),
+        )
+    session.delete(customer)
+    session.flush()
+
+
+def _check_manager(manager: User | None) -> User | None:
+    if manager is not None and (manager.role not in STAFF_ROLES or not manager.active):
+        raise FieldError("manager", _("Only an active staff member can manage customers."))
+    return manager
+
+
+def _taken(
+    session: Session,
+    column: InstrumentedAttribute,
+    value: str | None,
+    customer: Customer | None,
+) -> bool:
+    if value is None:
+        return False
+    statement = select(Customer.id).where(column == value)
+    if customer is not None and customer.id is not None:
+        statement = statement.where(Customer.id != customer.id)
+    # A record half-changed in the session must not be flushed by this look-up.
+    with session.no_autoflush:
+        return session.scalar(statement.limit(1)) is not None

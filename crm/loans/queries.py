@@ -1,0 +1,52 @@
+"""Reading loans: lists, counts per status, one customer's loans."""
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from crm.models import Loan, LoanStatus
+
+
+def loan_counts_by_status(
+    session: Session, *, customer_id: int | None = None
+) -> dict[LoanStatus, int]:
+    """How many loans are in each status (every status present, 0 when none), in one query."""
+    statement = select(Loan.status, func.count()).group_by(Loan.status)
+    if customer_id is not None:
+        statement = statement.where(Loan.customer_id == customer_id)
+    counts = dict.fromkeys(LoanStatus, 0)
+    counts.update(session.execute(statement).all())
+    return counts
+
+
+def newest_first(statement: Select) -> Select:
+    return statement.order_by(Loan.created_at.desc(), Loan.id.desc())
+
+
+def loans_list(*, status: LoanStatus | None = None, product_id: int | None = None) -> Select:
+    """Loans with their customer and product, newest first, optionally filtered."""
+    statement = select(Loan).options(joinedload(Loan.customer), joinedload(Loan.product))
+    if status is not None:
+        statement = statement.where(Loan.status == status)
+    if product_id is not None:
+        statement = statement.where(Loan.product_id == product_id)
+    return newest_first(statement)
+
+
+def latest_loans(session: Session, limit: int) -> list[Loan]:
+    return list(session.scalars(loans_list().limit(limit)))
+
+
+def customer_loans(session: Session, customer_id: int) -> list[Loan]:
+    """A customer's loans with their products, largest amount first (as the seed showed them)."""
+    statement = (
+        select(Loan)
+        .where(Loan.customer_id == customer_id)
+        .options(joinedload(Loan.product))
+        .order_by(Loan.amount.desc(), Loan.id.desc())
+    )
+    return list(session.scalars(statement))
+
+
+def loan_detail_options() -> list:
+    """What the loan page shows beside the loan itself, loaded in the same query."""
+    return [joinedload(Loan.customer), joinedload(Loan.product), joinedload(Loan.decided_by)]

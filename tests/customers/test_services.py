@@ -1,0 +1,123 @@
+from datetime import date
+
+import pytest
+
+from crm.customers.services import (
+    clean_customer_data,
+    create_customer,
+    delete_customer,
+    update_customer,
+)
+from crm.extensions import db
+from crm.models import Customer, Role
+from crm.validation import FieldError
+from tests import factories
+
+TODAY = date(2026, 11, 25)
+
+
+def customer_data(**changes):
+    return {
+        "last_name": "  Коваль  ",
+        "first_name": "Олена",
+        "patronymic": "",
+        "phone": "050 123 45 67",
+        "email": "Olena.Koval@Example.com",
+        "birth_date": date(1990, 5, 17),
+        "tax_id": "3012345678",
+        "address": "  Львів  ",
+        "manager": None,
+        **changes,
+    }
+
+
+def test_create_customer_trims_and_normalises(app):
+    customer = create_customer(db.session, customer_data(), region="UA", today=TODAY)
+    assert customer.id is not None
+    assert customer.last_name == "Коваль"
+    assert customer.patronymic is None
+    assert customer.phone == "+380501234567"
+    assert customer.email == "olena.koval@example.com"
+    assert customer.address == "Львів"
+    assert "коваль" in customer.search_text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"last_name": "   "}, "last_name"),
+        ({"first_name": None}, "first_name"),
+        ({"phone": "12"}, "phone"),
+        ({"phone": ""}, "phone"),
+        ({"email": "not-an-address"}, "email"),
+        ({"tax_id": "123456789"}, "tax_id"),
+        ({"tax_id": "12345678ab"}, "tax_id"),
+        ({"birth_date": date(2026, 11, 26)}, "birth_date"),
+    ],
+)
+def test_bad_customer_data_names_the_field(app, changes, field):
+    with pytest.raises(FieldError) as error:
+        clean_customer_data(db.session, customer_data(**changes), today=TODAY)
+    assert error.value.field == field
+
+
+def test_phone_without_country_code_uses_the_region(app):
+    cleaned = clean_customer_data(
+        db.session, customer_data(phone="030 1234567"), region="DE", today=TODAY
+    )
+    assert cleaned["phone"] == "+49301234567"
+
+
+def test_email_and_tax_id_must_be_unique(app):
+    other = factories.CustomerFactory(email="taken@example.com", tax_id="1111111111")
+    with pytest.raises(FieldError, match="e-mail") as error:
+        clean_customer_data(db.session, customer_data(email="TAKEN@example.com"), today=TODAY)
+    assert error.value.field == "email"
+    with pytest.raises(FieldError, match="tax id") as error:
+        clean_customer_data(db.session, customer_data(tax_id="1111111111"), today=TODAY)
+    assert error.value.field == "tax_id"
+    # The customer's own values are not a clash with themselves.
+    data = customer_data(email="taken@example.com", tax_id="1111111111", phone=other.phone)
+    update_customer(db.session, other, data, today=TODAY)
+
+
+def test_manager_must_be_active_staff(app):
+    customer_login = factories.UserFactory(role=Role.CUSTOMER)
+    inactive = factories.UserFactory(role=Role.MANAGER, active=False)
+    for user in (customer_login, inactive):
+        with pytest.raises(FieldError) as error:
+            clean_customer_data(db.session, customer_data(manager=user), today=TODAY)
+        assert error.value.field == "manager"
+
+
+def test_update_customer_changes_the_record(app):
+    customer = factories.CustomerFactory()
+    manager = factories.UserFactory(role=Role.MANAGER)
+    update_customer(
+        db.session, customer, customer_data(last_name="Нова", manager=manager), today=TODAY
+    )
+    db.session.commit()
+    assert db.session.get(Customer, customer.id).last_name == "Нова"
+    assert customer.manager is manager
+
+
+def test_customer_with_loans_cannot_be_deleted(app):
+    loan = factories.LoanFactory()
+    with pytest.raises(FieldError, match="1 loan and cannot be deleted") as error:
+        delete_customer(db.session, loan.customer)
+    assert error.value.field == "loans"
+    assert db.session.get(Customer, loan.customer_id) is not None
+
+
+def test_customer_with_a_login_cannot_be_deleted(app):
+    login = factories.UserFactory(role=Role.CUSTOMER, customer=factories.CustomerFactory())
+    with pytest.raises(FieldError, match="login") as error:
+        delete_customer(db.session, login.customer)
+    assert error.value.field == "login"
+
+
+def test_customer_without_loans_is_deleted(app):
+    customer = factories.CustomerFactory()
+    delete_customer(db.session, customer)
+    db.session.commit()
+    assert db.session.get(Customer, customer.id) is None
