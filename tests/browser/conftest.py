@@ -48,7 +48,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "en-GB"}
 
 
 def free_port() -> int:
@@ -99,9 +99,9 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if requests.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                if requests.get(f"{base_url}/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError(f"gunicorn did not start; see {log.name}")
@@ -118,9 +118,9 @@ def screenshot(page):
     """Save a full-page screenshot into docs/screenshots/ (the README shows them)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def _shot(name: str) -> Path:
+    def _shot(name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return _shot
