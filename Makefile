@@ -6,7 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate demo clean
+TRANSLATIONS := crm/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+# How texts are extracted (tests/i18n/test_catalogue.py checks messages.pot with the same):
+# the keywords that mark texts besides pybabel's defaults (_, gettext, ngettext, …), and the
+# folders to skip (pybabel's default would skip templates/_macros).
+EXTRACT_OPTIONS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs ".* __pycache__"
+
+.PHONY: run test lint format migrate demo clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +35,12 @@ demo: migrate
 	$(FLASK) demo load --if-empty
 
 ## Serve the CRM on http://$(HOST):$(PORT) with demo data (loaded on the first run).
-run: demo
+run: compile-translations demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## The whole suite; TEST_DATABASE_URL=postgresql+psycopg://… runs it on PostgreSQL.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev compile-translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -44,5 +51,22 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## After changing texts: extract them into messages.pot and add the new ones to each
+## catalogue (untranslated, never guessed); then translate them (tests/i18n names any left).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract --mapping-file babel.cfg $(EXTRACT_OPTIONS) --add-comments TRANSLATORS: \
+		--project "Credit CRM" --copyright-holder "Credit CRM" --width 100 \
+		--output-file $(TRANSLATIONS)/messages.pot crm
+	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	$(MAKE) compile-translations
+
+## The .mo files the app reads are built from the committed .po files, never committed.
+compile-translations: $(CATALOGUES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics --input-file $< --output-file $@
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -f $(CATALOGUES:.po=.mo)

@@ -19,7 +19,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: The interface languages. A request gets the user's saved choice, else this browser's,
+    #: else the best match in Accept-Language, else the first one here.
+    LANGUAGES = ["uk", "en"]
+    #: The source language of the texts; commands speak it unless LANG asks for another.
     BABEL_DEFAULT_LOCALE = "en"
+    #: The language of commands' messages; None: the shell's locale (LANG) decides.
+    COMMAND_LANGUAGE: str | None = None
     BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
     PHONE_REGION = "UA"
 
@@ -40,6 +46,10 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    #: Tests read the English source texts unless they ask for Ukrainian (tests/i18n does),
+    #: whatever the language of the browser or shell running them.
+    LANGUAGES = ["en", "uk"]
+    COMMAND_LANGUAGE = "en"
 
 
 CONFIGS: dict[str, type[Config]] = {

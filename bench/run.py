@@ -159,6 +159,9 @@ def pages_to_time(app) -> list[tuple[str, str]]:
         ("customer card", f"/customers/{customer_id}"),
         ("loans", "/loans/"),
         ("active loans", "/loans/?status=active"),
+        ("overdue queue", "/loans/overdue"),
+        ("overdue, largest first", "/loans/overdue?sort=-amount"),
+        ("overdue 90+, page 3", "/loans/overdue?bucket=90%2B&page=3"),
         ("products", "/products/"),
     ]
 
@@ -225,17 +228,20 @@ def analyze(app) -> bool:
     return True
 
 
-def count_rows(app) -> tuple[int, int]:
+def count_rows(app) -> dict[str, int]:
+    """Rows in each table the data set fills, by table name."""
     from sqlalchemy import func, select
 
     from crm.extensions import db
-    from crm.models import Customer, Loan
+    from crm.models import Customer, Installment, Loan, Payment, PaymentAllocation
 
     with app.app_context():
-        customers = db.session.scalar(select(func.count()).select_from(Customer))
-        loans = db.session.scalar(select(func.count()).select_from(Loan))
+        counts = {
+            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Customer, Loan, Installment, Payment, PaymentAllocation)
+        }
         db.session.remove()
-    return customers, loans
+    return counts
 
 
 def machine() -> str:
@@ -251,17 +257,19 @@ def machine() -> str:
 def report(
     database: str,
     load: CommandRun | None,
-    customers: int,
-    loans: int,
+    rows: dict[str, int],
     pages: list[PageRun],
     requests: int,
     analyzed: bool,
 ) -> str:
+    customers, loans = rows["customers"], rows["loans"]
     lines = [
         f"# Benchmark: {database}",
         "",
         f"Machine: {machine()}.",
-        f"Data: {customers:,} customers, {loans:,} loans.",
+        f"Data: {customers:,} customers, {loans:,} loans, {rows['installments']:,} "
+        f"installments, {rows['payments']:,} payments, {rows['payment_allocations']:,} "
+        "allocations.",
         "",
     ]
     if analyzed:
@@ -313,12 +321,12 @@ def main(argv: list[str] | None = None) -> None:
         load = run_flask(database_url, "demo", "load", "--customers", str(args.customers))
 
     app = make_app(database_url)
-    customers, loans = count_rows(app)
+    rows = count_rows(app)
     analyzed = analyze(app)
     print(f"Timing pages, {args.requests} requests each…", file=sys.stderr)
     pages = time_pages(app, args.requests)
     dialect = database_url.split(":", 1)[0].split("+", 1)[0]
-    print(report(dialect, load, customers, loans, pages, args.requests, analyzed))
+    print(report(dialect, load, rows, pages, args.requests, analyzed))
 
     if scratch is not None:
         if args.keep:

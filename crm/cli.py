@@ -7,9 +7,12 @@ from decimal import Decimal, InvalidOperation
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 
 from crm.auth.services import create_user
 from crm.extensions import db
+from crm.formatting import REPAYMENT_LABELS
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.money import CONTEXT
 from crm.lending.schedule import Schedule, add_months, build_schedule
@@ -46,7 +49,10 @@ def create_user_command(
     if customer_id is not None:
         customer = db.session.get(Customer, customer_id)
         if customer is None:
-            raise click.BadParameter(f"no customer with id {customer_id}", param_hint="--customer")
+            raise click.BadParameter(
+                _("no customer with id %(id)d", id=customer_id),
+                param_hint="--customer",
+            )
     try:
         user = create_user(
             db.session,
@@ -59,7 +65,14 @@ def create_user_command(
     except FieldError as error:
         raise click.BadParameter(error.message, param_hint=error.field) from None
     db.session.commit()
-    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+    click.echo(
+        _(
+            "Created %(role)s %(email)s (id %(id)d).",
+            role=user.role.value,
+            email=user.email,
+            id=user.id,
+        )
+    )
 
 
 @demo.command("load")
@@ -85,7 +98,7 @@ def load_demo_command(customer_count: int, if_empty: bool) -> None:
     except DemoAlreadyLoaded as error:
         if not if_empty:
             raise click.ClickException(error.describe()) from None
-        click.echo(f"Skipped. {error.describe()}")
+        click.echo(_("Skipped. %(reason)s", reason=error.describe()))
         return
     db.session.commit()
     click.echo(summary.describe())
@@ -105,15 +118,37 @@ class DecimalRange(click.ParamType):
         try:
             number = Decimal(value.strip())
         except InvalidOperation:
-            self.fail(f"{value!r} is not a number.", param, ctx)
-        if not number.is_finite():
-            self.fail(f"{value!r} is not a number.", param, ctx)
+            number = None
+        if number is None or not number.is_finite():
+            self.fail(_("%(value)r is not a number.", value=value), param, ctx)
         too_low = number <= self.low if self.low_open else number < self.low
         if too_low or number > self.high:
-            lowest = f"more than {self.low}" if self.low_open else f"at least {self.low}"
-            self.fail(f"{value} is out of range: {lowest} and at most {self.high}.", param, ctx)
+            if self.low_open:
+                message = _(
+                    "%(value)s is out of range: more than %(low)s and at most %(high)s.",
+                    value=value,
+                    low=self.low,
+                    high=self.high,
+                )
+            else:
+                message = _(
+                    "%(value)s is out of range: at least %(low)s and at most %(high)s.",
+                    value=value,
+                    low=self.low,
+                    high=self.high,
+                )
+            self.fail(message, param, ctx)
         if number != number.quantize(Decimal(1).scaleb(-self.places), context=CONTEXT):
-            self.fail(f"{value} has more than {self.places} decimal places.", param, ctx)
+            self.fail(
+                ngettext(
+                    "%(value)s has more than %(num)d decimal place.",
+                    "%(value)s has more than %(num)d decimal places.",
+                    self.places,
+                    value=value,
+                ),
+                param,
+                ctx,
+            )
         return number
 
 
@@ -170,7 +205,7 @@ def quote_command(
         add_months(disbursed_on, term)
     except ValueError:
         raise click.BadParameter(
-            "the last payment would fall after the year 9999.", param_hint="'--start'"
+            _("the last payment would fall after the year 9999."), param_hint="'--start'"
         ) from None
     schedule = build_schedule(amount, rate, term, method, disbursed_on)
     disclosure = disclose(schedule)
@@ -204,7 +239,14 @@ def _quote_json(schedule: Schedule, disclosure: Disclosure) -> dict:
 
 
 def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
-    header = ("No", "Due date", "Principal", "Interest", "Payment", "Balance")
+    header = (
+        pgettext("number of a row in a schedule", "No"),
+        _("Due date"),
+        _("Principal"),
+        _("Interest"),
+        _("Payment"),
+        _("Balance"),
+    )
     rows = [
         (
             str(row.number),
@@ -214,7 +256,7 @@ def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
         for row in schedule.rows
     ]
     totals = (
-        "Total",
+        _("Total"),
         "",
         *(
             f"{value:,.2f}"
@@ -235,17 +277,30 @@ def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
         rest += [cell.rjust(width) for cell, width in zip(cells[2:], widths[2:], strict=True)]
         return "  ".join([first, *rest]).rstrip()
 
+    summary = [
+        (_("Total interest:"), f"{disclosure.total_interest:,.2f}"),
+        (_("Total payable:"), f"{disclosure.total_payable:,.2f}"),
+        (_("APRC:"), f"{disclosure.apr_percent:.2f} %"),
+    ]
+    label_width = max(len(label) for label, _value in summary)
+    title = ngettext(
+        "%(method)s loan of %(amount)s at %(rate)s %% a year for %(num)d month, "
+        "disbursed on %(date)s",
+        "%(method)s loan of %(amount)s at %(rate)s %% a year for %(num)d months, "
+        "disbursed on %(date)s",
+        schedule.term_months,
+        method=REPAYMENT_LABELS[RepaymentMethod(schedule.method)],
+        amount=f"{schedule.amount:,.2f}",
+        rate=schedule.annual_rate_percent,
+        date=schedule.disbursed_on.isoformat(),
+    )
     return "\n".join(
         [
-            f"{schedule.method.capitalize()} loan of {schedule.amount:,.2f} at "
-            f"{schedule.annual_rate_percent} % a year for {schedule.term_months} months, "
-            f"disbursed on {schedule.disbursed_on.isoformat()}",
+            title,
             "",
             *map(render, [header, *rows, totals]),
             "",
-            f"Total interest: {disclosure.total_interest:,.2f}",
-            f"Total payable:  {disclosure.total_payable:,.2f}",
-            f"APRC:           {disclosure.apr_percent:.2f} %",
+            *(f"{label:<{label_width}} {value}" for label, value in summary),
         ]
     )
 

@@ -1,33 +1,43 @@
 """Deterministic demo data for trying the CRM and for benchmarks: `flask --app wsgi demo load`.
 
-One seeded generator draws every value, so each run creates the same products, staff,
-customers and loans. Times are offsets back from the moment of loading, so the data always
-looks current: the newest applications are still pending, old loans are finished.
+Seeded generators draw every value, so each run creates the same products, staff, customers
+and loans, and the same schedules and payments for the same moment of loading. Times are
+offsets back from that moment, so the data always looks current: the newest applications are
+still pending, old loans are finished, and running loans carry what their borrowers paid by
+that day: most on time, some late, some nothing for months.
 
-Customers and loans go in with bulk INSERTs in chunks, never one ORM object at a time:
-that is what loads 100 000 customers and 300 000 loans in well under two minutes (see
+Rows go in with bulk INSERTs in chunks, never one ORM object at a time: that is what loads
+100 000 customers, 300 000 loans and their 650 000 installments in about a minute (see
 docs/PERFORMANCE.md). Bulk INSERTs skip mapper events, so the rows carry their `search_text`
 ready-made.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import random
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from crm.lending.allocation import Allocation, allocate_payment, apply_allocations
+from crm.lending.installments import InstallmentState, amount_due, position
+from crm.lending.money import ZERO
+from crm.lending.schedule import build_schedule, due_date
 from crm.models import (
     Customer,
+    Installment,
     Loan,
     LoanStatus,
+    Payment,
+    PaymentAllocation,
     Product,
     ProductCategory,
     RepaymentMethod,
@@ -96,6 +106,8 @@ class DemoSummary:
     staff: int
     customers: int
     loans_by_status: Counter = field(default_factory=Counter)
+    installments: int = 0
+    payments: int = 0
 
     @property
     def loans(self) -> int:
@@ -110,6 +122,7 @@ class DemoSummary:
                 f"Demo data loaded: {self.products} products ({self.inactive_products} inactive), "
                 f"{self.staff} staff, {self.customers:,} customers, {self.loans:,} loans.",
                 f"Loans by status: {by_status}.",
+                f"Started loans: {self.installments:,} installments, {self.payments:,} payments.",
                 logins_text(),
             )
         )
@@ -195,6 +208,10 @@ PRODUCTS = (
 PRODUCT_WEIGHTS = (40, 25, 12, 8, 5, 10)
 #: Terms that lenders actually offer, in months; each product uses those within its limits.
 USUAL_TERMS = (3, 6, 9, 12, 18, 24, 36, 48, 60, 72, 84, 120, 180)
+#: Demo loans run no longer than this (or the product's shortest term, where that is longer):
+#: every month of a started loan is an installment row, most with a payment and an allocation,
+#: and long terms would multiply the rows without showing anything new.
+DEMO_MAX_TERM = 12
 
 
 # --- People ------------------------------------------------------------------------------------
@@ -285,14 +302,16 @@ WRITE_OFF_REASONS = (
     "Борг продано колекторській компанії.",
 )
 
-#: (status, weight) of the loans drawn.
+#: (status, weight) of the loans drawn: a lender that approves about a third of the
+#: applications it decides. Every started loan brings its schedule and payments, so this also
+#: sets the size of the servicing tables: about 650 000 installments per 100 000 customers.
 STATUS_WEIGHTS = (
-    (LoanStatus.PENDING, 6),
-    (LoanStatus.REFUSED, 15),
-    (LoanStatus.WITHDRAWN, 4),
-    (LoanStatus.ACTIVE, 45),
-    (LoanStatus.FINISHED, 25),
-    (LoanStatus.WRITTEN_OFF, 5),
+    (LoanStatus.PENDING, 5),
+    (LoanStatus.REFUSED, 50),
+    (LoanStatus.WITHDRAWN, 22),
+    (LoanStatus.ACTIVE, 15),
+    (LoanStatus.FINISHED, 7),
+    (LoanStatus.WRITTEN_OFF, 1),
 )
 #: The statuses of the first loans, so that even a small data set has every status (the
 #: first customers are the oldest, so even their written-off loan can be old enough).
@@ -532,7 +551,8 @@ def _plan(product: Product) -> _ProductPlan:
     low, high = int(product.min_amount), int(product.max_amount)
     # Round sums: 500 for small loans, 1 000 for most, 10 000 for cars and homes.
     step = 500 if high <= 100_000 else 1_000 if high <= 500_000 else 10_000
-    terms = tuple(t for t in USUAL_TERMS if product.min_term <= t <= product.max_term)
+    longest = max(product.min_term, min(product.max_term, DEMO_MAX_TERM))
+    terms = tuple(t for t in USUAL_TERMS if product.min_term <= t <= longest)
     return _ProductPlan(
         id=product.id,
         rate=product.annual_rate,
@@ -542,6 +562,265 @@ def _plan(product: Product) -> _ProductPlan:
         step=step,
         terms=terms or (product.min_term,),
     )
+
+
+# --- Servicing: schedules and payments of started loans -------------------------------------
+
+
+class _Payer(enum.Enum):
+    """How the borrower of a running loan has paid so far."""
+
+    ON_TIME = "on time"
+    #: Pays, but one payment in three comes up to three weeks late.
+    LATE = "late"
+    #: Paid for a while, then stopped, perhaps with a part payment since.
+    DEFAULTER = "defaulter"
+
+
+#: (payer, weight) of the running loans.
+PAYERS = ((_Payer.ON_TIME, 60), (_Payer.LATE, 20), (_Payer.DEFAULTER, 20))
+#: How many days before the day of loading a defaulter stopped paying: ((low, high), weight).
+#: The loan's DPD comes out up to a month lower, at its first installment due after the stop.
+ARREARS = (((1, 30), 30), ((31, 60), 25), ((61, 90), 20), ((91, 270), 25))
+#: How many installments the first running loans old enough for it have left unpaid, so
+#: that even a small data set has loans in arrears of different depths: with one missed the
+#: loan is 1 to 31 days past due, with four at least 85.
+FIRST_ARREARS = (4, 1, 2)
+#: On-time payments arrive up to this many days before the due date.
+EARLY_DAYS = 3
+#: A late payment arrives up to this many days after it: always before the next one.
+LATE_DAYS = 20
+#: Share of payments a LATE payer makes late, and of defaulters who paid a part since stopping.
+LATE_SHARE, PART_PAYMENT_SHARE = 0.35, 0.4
+#: Loans are written off after this long without payment.
+WRITE_OFF_AFTER = timedelta(days=180)
+#: Payments are booked during office hours.
+OFFICE_OPENS, OFFICE_MINUTES = time(9, 0), 9 * 60
+
+
+class _Account:
+    """One started loan's installments and the payments made on them, through the engine."""
+
+    def __init__(self, states: list[InstallmentState]) -> None:
+        self.states = states
+        #: The day each installment was paid in full; None while anything is owed on it.
+        self.paid_on: list[date | None] = [None] * len(states)
+        self.payments: list[tuple[date, Decimal, tuple[Allocation, ...]]] = []
+        self.first_unpaid = 0
+        self.last_paid_on: date | None = None
+
+    @property
+    def settled(self) -> bool:
+        return self.first_unpaid == len(self.states)
+
+    @property
+    def oldest_unpaid(self) -> InstallmentState:
+        return self.states[self.first_unpaid]
+
+    def owed(self) -> Decimal:
+        return sum((amount_due(state) for state in self.states[self.first_unpaid :]), ZERO)
+
+    def pay(self, day: date, amount: Decimal) -> None:
+        """Allocate `amount` paid on `day` (never before the previous payment)."""
+        day = max(day, self.last_paid_on or day)
+        # allocate_payment fills the oldest unpaid installments first and stops when the money
+        # runs out: handing it just the installments the money reaches gives the same answer
+        # as handing it all of them, at a cost that does not grow with the term.
+        start = end = self.first_unpaid
+        reach = ZERO
+        while reach < amount and end < len(self.states):
+            reach += amount_due(self.states[end])
+            end += 1
+        window = self.states[start:end]
+        allocations = allocate_payment(window, amount)
+        self.states[start:end] = apply_allocations(window, allocations)
+        for index in range(start, end):
+            if self.paid_on[index] is None and amount_due(self.states[index]) == 0:
+                self.paid_on[index] = day
+        while not self.settled and amount_due(self.oldest_unpaid) == 0:
+            self.first_unpaid += 1
+        self.payments.append((day, amount, allocations))
+        self.last_paid_on = day
+
+
+class _Servicer:
+    """Writes each started loan's schedule and the payments made on it by the day of loading.
+
+    Draws from a generator of its own, so that whatever it draws (which depends on the day of
+    the month the data is loaded) never moves the customers and loans drawn around it.
+    """
+
+    def __init__(self, now: datetime, first_ids: dict[str, int]) -> None:
+        self.rng = random.Random(SEED + 1)
+        self.now = now
+        self.today = now.date()
+        self.pick_payer = _Picker(self.rng, PAYERS)
+        self.pick_arrears = _Picker(self.rng, ARREARS)
+        self.first_arrears = list(FIRST_ARREARS)
+        self.next_id = dict(first_ids)
+        self.installments: list[dict] = []
+        self.payments: list[dict] = []
+        self.allocations: list[dict] = []
+        self._amounts: dict[tuple, tuple[tuple[Decimal, Decimal], ...]] = {}
+        self._due_dates: dict[tuple[date, int], tuple[date, ...]] = {}
+
+    def take(self) -> tuple[list[dict], list[dict], list[dict]]:
+        """The rows written since the last call: installments, payments, allocations."""
+        rows = self.installments, self.payments, self.allocations
+        self.installments, self.payments, self.allocations = [], [], []
+        return rows
+
+    def service(self, loan: dict, method: RepaymentMethod, recorded_by_id: int | None) -> None:
+        """Add the loan's installments and payments, and set its outstanding principal."""
+        account = self._account(loan, method)
+        status = loan["status"]
+        if status is LoanStatus.ACTIVE:
+            self._pay_running(account)
+        elif status is LoanStatus.FINISHED:
+            self._pay_off(account, loan["disbursed_on"])
+        else:
+            self._pay_until_default(account)
+        self._write(loan, account, recorded_by_id)
+
+    def _account(self, loan: dict, method: RepaymentMethod) -> _Account:
+        terms = (loan["amount"], loan["annual_rate"], loan["term_months"], method)
+        amounts = self._amounts.get(terms)
+        if amounts is None:
+            # Principal and interest depend on the terms alone (30/360, not the calendar), so
+            # one schedule serves every loan with the same terms; due dates come from each
+            # loan's own disbursement day.
+            schedule = build_schedule(*terms, disbursed_on=self.today)
+            amounts = tuple((row.principal, row.interest) for row in schedule.rows)
+            self._amounts[terms] = amounts
+        key = (loan["disbursed_on"], loan["term_months"])
+        due_dates = self._due_dates.get(key)
+        if due_dates is None:
+            due_dates = tuple(due_date(key[0], n) for n in range(1, key[1] + 1))
+            self._due_dates[key] = due_dates
+        return _Account(
+            [
+                InstallmentState(number, due, principal, interest)
+                for number, due, (principal, interest) in zip(
+                    range(1, len(amounts) + 1), due_dates, amounts, strict=True
+                )
+            ]
+        )
+
+    def _regular_day(self, due: date, late: bool) -> date:
+        if late:
+            return due + timedelta(days=self.rng.randint(1, LATE_DAYS))
+        return due - timedelta(days=self.rng.randint(0, EARLY_DAYS))
+
+    def _pay_regularly(self, account: _Account, count: int, stop: date, late_share: float) -> None:
+        """Pay the first `count` installments, each in full, on days before `stop`."""
+        for state in account.states[:count]:
+            day = self._regular_day(state.due_date, self.rng.random() < late_share)
+            if day >= stop:
+                return
+            account.pay(day, state.principal + state.interest)
+
+    def _pay_part(self, account: _Account, start: date, end: date) -> None:
+        """Sometimes a part of the oldest installment, in round tens, between `start` and `end`."""
+        if account.settled or self.rng.random() >= PART_PAYMENT_SHARE:
+            return
+        oldest = account.oldest_unpaid
+        earliest = max(start, oldest.due_date)
+        if oldest.due_date >= end or earliest > end:
+            return
+        owed = amount_due(oldest)
+        part = owed * self.rng.randint(2, 7) // 100 * 10
+        if not 0 < part < owed:
+            return
+        account.pay(earliest + timedelta(days=self.rng.randint(0, (end - earliest).days)), part)
+
+    def _pay_running(self, account: _Account) -> None:
+        # The last installment stays owed: paying it would finish the loan.
+        count = len(account.states) - 1
+        due = sum(state.due_date < self.today for state in account.states[:count])
+        if self.first_arrears and due >= self.first_arrears[0]:
+            self._pay_regularly(account, due - self.first_arrears.pop(0), self.today, 0)
+            return
+        payer = self.pick_payer()
+        if payer is _Payer.DEFAULTER:
+            low, high = self.pick_arrears()
+            stop = self.today - timedelta(days=self.rng.randint(low, high))
+            self._pay_regularly(account, count, stop, 0)
+            self._pay_part(account, stop, self.today)
+        else:
+            late_share = LATE_SHARE if payer is _Payer.LATE else 0
+            self._pay_regularly(account, count, self.today + timedelta(days=1), late_share)
+
+    def _pay_off(self, account: _Account, disbursed_on: date) -> None:
+        """Finished: every installment paid, the rest at once where the term is not over yet."""
+        states = account.states
+        due_by_now = sum(state.due_date < self.today for state in states)
+        regular = len(states) if due_by_now == len(states) else self.rng.randint(0, due_by_now)
+        self._pay_regularly(account, regular, self.today + timedelta(days=1), LATE_SHARE / 3)
+        if not account.settled:
+            earliest = account.last_paid_on or disbursed_on + timedelta(days=1)
+            days = max(0, (self.today - earliest).days)
+            account.pay(
+                min(earliest + timedelta(days=self.rng.randint(0, days)), self.today),
+                account.owed(),
+            )
+
+    def _pay_until_default(self, account: _Account) -> None:
+        """Written off: paid for a while, then nothing for at least WRITE_OFF_AFTER."""
+        stop = self.today - WRITE_OFF_AFTER
+        before_stop = sum(state.due_date < stop for state in account.states)
+        self._pay_regularly(account, self.rng.randint(0, max(0, before_stop - 1)), stop, 0)
+        self._pay_part(account, account.last_paid_on or stop - WRITE_OFF_AFTER, stop)
+
+    def _write(self, loan: dict, account: _Account, recorded_by_id: int | None) -> None:
+        ids = self.next_id
+        first_installment_id = ids["installment"]
+        for index, state in enumerate(account.states):
+            self.installments.append(
+                {
+                    "id": first_installment_id + index,
+                    "loan_id": loan["id"],
+                    "number": state.number,
+                    "due_date": state.due_date,
+                    "principal": state.principal,
+                    "interest": state.interest,
+                    "principal_paid": state.principal_paid,
+                    "interest_paid": state.interest_paid,
+                    "paid_on": account.paid_on[index],
+                }
+            )
+        ids["installment"] += len(account.states)
+        for day, amount, allocations in account.payments:
+            payment_id = ids["payment"]
+            ids["payment"] += 1
+            booked = datetime.combine(day, OFFICE_OPENS, UTC) + timedelta(
+                minutes=self.rng.randrange(OFFICE_MINUTES)
+            )
+            self.payments.append(
+                {
+                    "id": payment_id,
+                    "loan_id": loan["id"],
+                    "paid_on": day,
+                    "amount": amount,
+                    "reference": f"DEMO-{payment_id:09d}",
+                    "recorded_by_id": recorded_by_id,
+                    "recorded_at": min(booked, self.now),
+                }
+            )
+            for allocation in allocations:
+                self.allocations.append(
+                    {
+                        "id": ids["allocation"],
+                        "payment_id": payment_id,
+                        "installment_id": first_installment_id + allocation.number - 1,
+                        "principal": allocation.principal,
+                        "interest": allocation.interest,
+                    }
+                )
+                ids["allocation"] += 1
+        # The installments before the oldest unpaid one owe nothing, so the rest decide.
+        standing = position(account.states[account.first_unpaid :])
+        loan["principal_outstanding"] = standing.principal_outstanding
+        loan["oldest_unpaid_due_on"] = standing.oldest_unpaid_due_date
 
 
 # --- Loading -----------------------------------------------------------------------------------
@@ -569,7 +848,8 @@ def check_not_loaded(session: Session) -> None:
 def load_demo(
     session: Session, customers: int = 200, *, now: datetime | None = None
 ) -> DemoSummary:
-    """Add the demo products, staff, `customers` customers and about three loans each.
+    """Add the demo products, staff, `customers` customers and about three loans each, the
+    started ones with their schedules, payments and allocations.
 
     Refuses (DemoAlreadyLoaded) when demo logins or products already exist. Flushes, never
     commits. `now` fixes the moment the dates count back from (default: the current time).
@@ -607,20 +887,40 @@ def load_demo(
         staff=len(staff),
         customers=customers,
     )
-    # Ids are handed out here, so loans can point at customers without reading ids back.
-    first_id = (session.scalar(select(func.max(Customer.id))) or 0) + 1
+    # Ids are handed out here, so rows can point at each other without reading ids back.
+    first_ids = {name: _next_id(session, model) for name, model in OWN_ID_TABLES.items()}
+    first_id = first_ids["customer"]
+    servicer = _Servicer(now, first_ids)
+    methods = {product.id: product.repayment_method for product in products}
+    loan_id = first_ids["loan"]
     for chunk_start in range(0, customers, CHUNK_SIZE):
         customer_rows, loan_rows = [], []
         for n in range(chunk_start, min(chunk_start + CHUNK_SIZE, customers)):
             row, loans = generator.customer(first_id + n, n, customers)
             customer_rows.append(row)
+            for loan in loans:
+                loan["id"] = loan_id
+                loan_id += 1
+                if loan["disbursed_on"] is None:
+                    loan["principal_outstanding"] = ZERO
+                    loan["oldest_unpaid_due_on"] = None
+                else:
+                    servicer.service(loan, methods[loan["product_id"]], row["manager_id"])
             loan_rows.extend(loans)
-        # Core INSERTs of the tables: the ORM's bulk path costs twice the time for the same rows.
-        session.execute(insert(Customer.__table__), customer_rows)
-        if loan_rows:
-            session.execute(insert(Loan.__table__), loan_rows)
+        installment_rows, payment_rows, allocation_rows = servicer.take()
+        for model, rows in (
+            (Customer, customer_rows),
+            (Loan, loan_rows),
+            (Installment, installment_rows),
+            (Payment, payment_rows),
+            (PaymentAllocation, allocation_rows),
+        ):
+            _bulk_insert(session, model, rows)
         summary.loans_by_status.update(row["status"] for row in loan_rows)
-    _advance_id_sequence(session, Customer)
+        summary.installments += len(installment_rows)
+        summary.payments += len(payment_rows)
+    for model in OWN_ID_TABLES.values():
+        _advance_id_sequence(session, model)
 
     if customers:
         first = session.get(Customer, first_id)
@@ -652,6 +952,47 @@ def _taken_values(session: Session) -> dict[str, set[str]]:
         name: set(session.scalars(select(column).where(column.is_not(None))))
         for name, column in columns.items()
     }
+
+
+def _bulk_insert(session: Session, model, rows: list[dict]) -> None:
+    """INSERT `rows` (dicts with the same keys) with one executemany of the database driver.
+
+    Core's insert() spends two thirds of its time here preparing the parameters of each row
+    through general machinery; the same conversions (each column type's own bind processor
+    for this database) applied in one tight loop cost a fraction of that. The ORM's bulk
+    path is slower still.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    table = model.__table__
+    statement = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    names = list(statement.positiontup) if statement.positional else list(rows[0])
+    columns = [
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names
+    ]
+    params = []
+    for row in rows:
+        values = [processor(row[name]) if processor else row[name] for name, processor in columns]
+        params.append(
+            tuple(values) if statement.positional else dict(zip(names, values, strict=True))
+        )
+    connection.exec_driver_sql(str(statement), params)
+
+
+#: The tables whose ids load_demo hands out itself.
+OWN_ID_TABLES = {
+    "customer": Customer,
+    "loan": Loan,
+    "installment": Installment,
+    "payment": Payment,
+    "allocation": PaymentAllocation,
+}
+
+
+def _next_id(session: Session, model) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1
 
 
 def _advance_id_sequence(session: Session, model) -> None:

@@ -1,7 +1,40 @@
 """Error pages: HTML for browsers, JSON {"error", "field"} for API clients."""
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+#: Werkzeug's names and standard descriptions are English; people read these instead.
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Log in first"),
+    403: _l("No access"),
+    404: _l("Not found"),
+    405: _l("Not allowed"),
+    409: _l("Conflict"),
+    413: _l("Too large"),
+    422: _l("Cannot be processed"),
+    429: _l("Too many requests"),
+    500: _l("Server error"),
+    503: _l("Unavailable"),
+}
+DESCRIPTIONS = {
+    400: _l("The request could not be understood. Reload the page and try again."),
+    401: _l("Log in to open this page."),
+    403: _l("You do not have access to this page."),
+    404: _l("There is no such page or record."),
+    405: _l("This address does not take that kind of request."),
+    409: _l("The request conflicts with the current state of the record."),
+    413: _l("What you sent is too large."),
+    422: _l("The request could not be processed."),
+    429: _l("Too many attempts in a short time. Wait a minute and try again."),
+    500: _l("Something went wrong on our side. The error has been logged; please try again."),
+    503: _l("The service is unavailable for a moment. Try again shortly."),
+}
+CSRF_DESCRIPTION = _l(
+    "The form has expired or did not come from this site. Reload the page and try again."
+)
 
 
 def wants_json() -> bool:
@@ -9,15 +42,26 @@ def wants_json() -> bool:
     return request.is_json or best == "application/json"
 
 
+def describe(error: HTTPException) -> str:
+    """The error's own (translated) description, or the standard one in the user's language."""
+    if isinstance(error, CSRFError):
+        return str(CSRF_DESCRIPTION)
+    if error.description == type(error).description and error.code in DESCRIPTIONS:
+        return str(DESCRIPTIONS[error.code])
+    return error.description
+
+
 def render_error(error: HTTPException):
+    description = describe(error)
     if wants_json():
-        body = {"error": error.description}
+        body = {"error": description}
         field = getattr(error, "field", None)
         if field:
             body["field"] = field
         return jsonify(body), error.code
-    template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/error.html"
-    return render_template(template, error=error), error.code
+    title = TITLES.get(error.code, error.name)
+    page = render_template("errors/error.html", error=error, title=title, description=description)
+    return page, error.code
 
 
 def register(app: Flask) -> None:

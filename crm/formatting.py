@@ -1,10 +1,13 @@
-"""Template filters for money, dates and statuses, formatted for the request's locale."""
+"""Template filters for money, dates and statuses, formatted for the request's locale,
+and the reverse: amounts and dates as people type them in that locale."""
 
 import re
 from datetime import date, datetime
 from decimal import Decimal
 
 import phonenumbers
+from babel import Locale
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 from flask import Flask
 from flask_babel import (
     format_currency,
@@ -15,6 +18,7 @@ from flask_babel import (
 )
 from flask_babel import lazy_gettext as _l
 
+from crm.i18n.locale import LANGUAGE_NAMES
 from crm.models import LoanStatus, ProductCategory, RepaymentMethod
 
 CURRENCY = "UAH"
@@ -49,16 +53,39 @@ REPAYMENT_LABELS = {
     RepaymentMethod.DIFFERENTIATED: _l("Differentiated"),
 }
 
+#: Money patterns per language; the no-break spaces keep an amount on one line.
+#: Ukrainian writes "грн" after the amount (CLDR's default symbol is ₴, which people rarely
+#: type or read in a lender's papers); English puts the currency code first.
+MONEY_PATTERNS = {
+    "uk": "#,##0.00\u00a0'грн'",
+    "en": "¤\u00a0#,##0.00",
+}
+#: Dates as each language writes them in tables; others use Babel's medium format.
+DATE_PATTERNS = {"uk": "dd.MM.yyyy"}
+DATETIME_PATTERNS = {"uk": "dd.MM.yyyy, HH:mm"}
+#: How dates may be typed, besides ISO 8601 (2025-03-09), which every language accepts.
+DATE_INPUT_FORMATS = {"uk": ("%d.%m.%Y",)}
+#: Currency marks people may type after or before an amount.
+CURRENCY_MARKS = re.compile(r"(?i)грн\.?|₴|uah")
+SPACES = re.compile(r"\s")
 
-#: Where a currency code touches a digit ("UAH10.00"); CLDR puts a space there, Babel does not.
-CODE_BESIDE_DIGIT = re.compile(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def money(value: Decimal | None) -> str:
-    """UAH 1,234.50 in English, 1 234,50 ₴ in Ukrainian: the locale's own pattern."""
+    """UAH 1,234.50 in English, 1 234,50 грн in Ukrainian (no-break spaces)."""
     if value is None:
         return ""
-    return CODE_BESIDE_DIGIT.sub("\u00a0", format_currency(value, CURRENCY))
+    pattern = MONEY_PATTERNS.get(_language())
+    return format_currency(value, CURRENCY, format=pattern, currency_digits=False)
+
+
+def amount(value: Decimal | None) -> str:
+    """An amount without the currency, for form inputs: 1,234.50 or 1 234,50."""
+    return "" if value is None else format_decimal(value, format="#,##0.00")
 
 
 def number(value: int | None) -> str:
@@ -74,9 +101,10 @@ def day(value: date | datetime | None, time: bool = True) -> str:
     """A date, or a moment in the user's time zone; `time=False` drops the time (for lists)."""
     if value is None:
         return ""
+    language = _language()
     if isinstance(value, datetime) and time:
-        return format_datetime(value, "short")
-    return format_date(value, "medium")
+        return format_datetime(value, DATETIME_PATTERNS.get(language, "short"))
+    return format_date(value, DATE_PATTERNS.get(language, "medium"))
 
 
 def phone(value: str | None) -> str:
@@ -90,8 +118,54 @@ def phone(value: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def parse_amount(text: str | None, locale: Locale | str | None = None) -> Decimal | None:
+    """The number in `text` as a Decimal, read the way the locale writes numbers.
+
+    Ukrainian: "1 234,56" (any kind of space groups digits), "1234,56" and "1234.56";
+    English: "1,234.56" and "1234.56". A currency mark (грн, ₴, UAH) is ignored. Empty text
+    gives None. Anything else, including misplaced group separators ("12,34.5") and a point
+    and a comma together in Ukrainian, raises ValueError; the caller checks the range and the
+    decimal places.
+    """
+    cleaned = CURRENCY_MARKS.sub("", text or "").strip()
+    if not cleaned:
+        return None
+    locale = Locale.parse(locale or get_locale() or "en")
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    if group.isspace():
+        cleaned = SPACES.sub(group, cleaned)
+        if decimal != "." and "." in cleaned:
+            if decimal in cleaned:
+                raise ValueError(f"both {decimal!r} and '.' in {text!r}")
+            # A decimal point typed on an English keyboard (or pasted from a bank statement).
+            cleaned = cleaned.replace(".", decimal)
+    try:
+        value = parse_decimal(cleaned, locale=locale, strict=True)
+    except NumberFormatError as error:
+        raise ValueError(str(error)) from None
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
+def parse_day(text: str | None, locale: Locale | str | None = None) -> date | None:
+    """A date typed as ISO 8601 (2025-03-09) or in the locale's own way (09.03.2025 in
+    Ukrainian). Empty text gives None; anything else raises ValueError."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    language = Locale.parse(locale or get_locale() or "en").language
+    for pattern in ("%Y-%m-%d", *DATE_INPUT_FORMATS.get(language, ())):
+        try:
+            return datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 (a date, no zone)
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date")
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money)
+    app.add_template_filter(amount)
     app.add_template_filter(number)
     app.add_template_filter(percent)
     app.add_template_filter(day)
@@ -100,4 +174,5 @@ def register(app: Flask) -> None:
     app.add_template_global(STATUS_LABELS, "status_labels")
     app.add_template_global(CATEGORY_LABELS, "category_labels")
     app.add_template_global(REPAYMENT_LABELS, "repayment_labels")
+    app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")

@@ -1,14 +1,17 @@
 """factory_boy factories: realistic, valid records that tests adjust as they need."""
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from crm.extensions import db
+from crm.lending.installments import position
 from crm.models import (
     Customer,
+    Installment,
     Loan,
     LoanStatus,
     Product,
@@ -92,3 +95,39 @@ class LoanFactory(BaseFactory):
     term_months = 12
     annual_rate = factory.LazyAttribute(lambda loan: loan.product.annual_rate)
     status = LoanStatus.PENDING
+
+
+def loan_with_installments(
+    rows: Iterable[tuple], status: LoanStatus = LoanStatus.ACTIVE, **loan_fields
+) -> Loan:
+    """A started loan with these installments, written straight to the database.
+
+    Each row is (due_date, principal, interest) or (due_date, principal, interest,
+    principal_paid, interest_paid), money as strings. The loan's amount is the sum of the
+    principal parts, and its outstanding principal and oldest unpaid due date are what
+    crm.lending.installments.position() makes of the rows, as the servicing functions keep them.
+    """
+    installments = []
+    for number, (due_date, principal, interest, *paid) in enumerate(rows, start=1):
+        principal_paid, interest_paid = paid or ("0", "0")
+        installment = Installment(
+            number=number,
+            due_date=due_date,
+            principal=Decimal(principal),
+            interest=Decimal(interest),
+            principal_paid=Decimal(principal_paid),
+            interest_paid=Decimal(interest_paid),
+        )
+        installment.paid_on = due_date if installment.unpaid == 0 else None
+        installments.append(installment)
+    standing = position(installments)
+    return LoanFactory(
+        status=status,
+        amount=sum(item.principal for item in installments),
+        term_months=len(installments),
+        disbursed_on=loan_fields.pop("disbursed_on", installments[0].due_date - timedelta(days=30)),
+        installments=installments,
+        principal_outstanding=standing.principal_outstanding,
+        oldest_unpaid_due_on=standing.oldest_unpaid_due_date,
+        **loan_fields,
+    )

@@ -1,13 +1,29 @@
 """The command-line tools, run through Flask's CLI runner against the test database."""
 
+from collections import defaultdict
 from datetime import UTC, date, datetime
 
 import click
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from crm import demo
 from crm.extensions import db
-from crm.models import Customer, Loan, LoanStatus, Product, Role, User
+from crm.lending.allocation import allocate_payment, apply_allocations
+from crm.lending.installments import InstallmentState, position
+from crm.lending.schedule import build_schedule
+from crm.loans import portfolio
+from crm.models import (
+    Customer,
+    Installment,
+    Loan,
+    LoanStatus,
+    Payment,
+    PaymentAllocation,
+    Product,
+    Role,
+    User,
+)
 from crm.models.customer import search_key
 from crm.validation import normalise_phone
 from tests import factories
@@ -282,8 +298,9 @@ def test_demo_first_customer_is_always_the_same(runner):
     assert (first.full_name, first.phone) == ("Гончар Христина Богданівна", "+380686655731")
 
 
-def demo_snapshot(moment: datetime) -> tuple[list[dict], list[dict]]:
-    """The customers and loans of a fresh demo load at `moment`, without their ids."""
+def demo_snapshot(moment: datetime) -> tuple[list[dict], ...]:
+    """The customers, loans, installments and payments of a fresh demo load at `moment`,
+    without their ids."""
     demo.load_demo(db.session, customers=20, now=moment)
     db.session.commit()
     customers = db.session.execute(select(Customer.__table__).order_by(Customer.phone)).all()
@@ -292,11 +309,17 @@ def demo_snapshot(moment: datetime) -> tuple[list[dict], list[dict]]:
         .join(Loan.customer)
         .order_by(Customer.phone, Loan.created_at)
     ).all()
+    installments = db.session.execute(
+        select(Installment.__table__).order_by(Installment.loan_id, Installment.number)
+    ).all()
+    payments = db.session.execute(
+        select(Payment.__table__).order_by(Payment.loan_id, Payment.paid_on, Payment.id)
+    ).all()
     empty_all_tables()
-    ids = {"id", "customer_id"}
-    return (
-        [{k: v for k, v in row._mapping.items() if k not in ids} for row in customers],
-        [{k: v for k, v in row._mapping.items() if k not in ids} for row in loans],
+    ids = {"id", "customer_id", "loan_id", "reference"}
+    return tuple(
+        [{k: v for k, v in row._mapping.items() if k not in ids} for row in rows]
+        for rows in (customers, loans, installments, payments)
     )
 
 
@@ -308,7 +331,7 @@ def test_demo_load_gives_the_same_data_every_time(app):
 
 def test_demo_load_gives_the_same_people_and_loans_on_another_day(app):
     def lasting(moment: datetime) -> tuple[list, list]:
-        customers, loans = demo_snapshot(moment)
+        customers, loans, _installments, _payments = demo_snapshot(moment)
         people = ("last_name", "first_name", "patronymic", "phone", "address", "manager_id")
         terms = ("customer_phone", "product_id", "amount", "term_months", "status")
         return (
@@ -319,6 +342,109 @@ def test_demo_load_gives_the_same_people_and_loans_on_another_day(app):
     assert lasting(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)) == lasting(
         datetime(2027, 3, 1, 23, 59, 59, tzinfo=UTC)
     )
+
+
+def test_demo_started_loans_are_serviced_consistently(runner):
+    result = load(runner, "--customers", "30")
+    today = datetime.now(UTC).date()
+
+    assert result.exit_code == 0, result.output
+    assert "installments" in result.output
+    loans = db.session.scalars(
+        select(Loan).options(
+            selectinload(Loan.product),
+            selectinload(Loan.installments),
+            selectinload(Loan.payments).selectinload(Payment.allocations),
+        )
+    ).all()
+    started = 0
+    for loan in loans:
+        if loan.disbursed_on is None:
+            assert loan.installments == loan.payments == []
+            assert (loan.principal_outstanding, loan.oldest_unpaid_due_on) == (0, None)
+            continue
+        started += 1
+        check_schedule(loan)
+        check_payments(loan, today)
+        standing = position(loan.installments)
+        assert loan.principal_outstanding == standing.principal_outstanding, loan.id
+        assert loan.oldest_unpaid_due_on == standing.oldest_unpaid_due_date, loan.id
+        if loan.status is LoanStatus.FINISHED:
+            assert all(item.unpaid == 0 for item in loan.installments)
+            assert loan.principal_outstanding == 0
+        elif loan.status is LoanStatus.ACTIVE:
+            assert not standing.is_repaid
+        else:
+            assert loan.oldest_unpaid_due_on < today  # written off with arrears
+    assert started >= 10
+
+
+def check_schedule(loan: Loan) -> None:
+    """The installments are the loan's schedule, as the lending engine builds it."""
+    schedule = build_schedule(
+        loan.amount,
+        loan.annual_rate,
+        loan.term_months,
+        loan.product.repayment_method,
+        loan.disbursed_on,
+    )
+    assert [(row.number, row.due_date, row.principal, row.interest) for row in schedule.rows] == [
+        (item.number, item.due_date, item.principal, item.interest) for item in loan.installments
+    ]
+    assert sum(item.principal for item in loan.installments) == loan.amount
+
+
+def check_payments(loan: Loan, today: date) -> None:
+    """Replayed oldest first through allocate_payment, the payments give the stored
+    allocations and paid amounts; each payment is the sum of its allocations."""
+    numbers = {item.id: item.number for item in loan.installments}
+    states = tuple(
+        InstallmentState(item.number, item.due_date, item.principal, item.interest)
+        for item in loan.installments
+    )
+    allocated = defaultdict(lambda: [0, 0])
+    last_paid_on = {}
+    for payment in sorted(loan.payments, key=lambda p: (p.paid_on, p.id)):
+        assert loan.disbursed_on < payment.paid_on <= today
+        assert sum(a.principal + a.interest for a in payment.allocations) == payment.amount
+        expected = allocate_payment(states, payment.amount)
+        stored = sorted(
+            (numbers[a.installment_id], a.interest, a.principal) for a in payment.allocations
+        )
+        assert stored == [(a.number, a.interest, a.principal) for a in expected], payment.id
+        states = apply_allocations(states, expected)
+        for allocation in payment.allocations:
+            allocated[allocation.installment_id][0] += allocation.principal
+            allocated[allocation.installment_id][1] += allocation.interest
+            last_paid_on[allocation.installment_id] = payment.paid_on
+    for item, state in zip(loan.installments, states, strict=True):
+        assert (item.principal_paid, item.interest_paid) == (
+            state.principal_paid,
+            state.interest_paid,
+        )
+        assert [item.principal_paid, item.interest_paid] == allocated[item.id]
+        assert item.paid_on == (last_paid_on[item.id] if item.unpaid == 0 else None)
+
+
+def test_demo_payments_are_unique_per_loan_and_booked_by_staff(runner):
+    load(runner, "--customers", "30")
+
+    payments = db.session.scalars(select(Payment)).all()
+    assert len({(p.loan_id, p.reference) for p in payments}) == len(payments) > 0
+    assert all(p.recorded_by is None or p.recorded_by.role is Role.MANAGER for p in payments)
+    assert db.session.scalar(select(func.count()).select_from(PaymentAllocation)) >= len(payments)
+
+
+def test_demo_has_overdue_loans_in_several_buckets(runner):
+    load(runner, "--customers", "30")
+    today = datetime.now(UTC).date()
+
+    rows = db.session.scalars(portfolio.overdue_queue(today)).all()
+    figures = portfolio.portfolio(db.session, today)
+
+    assert len({row.bucket for row in rows}) >= 2
+    assert figures.overdue_loans == len(rows)
+    assert 0 < figures.at_risk < figures.outstanding
 
 
 def test_demo_load_refuses_to_load_twice(runner):

@@ -33,7 +33,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import Choice
 
 from crm.auth.access import check_roles, has_role
-from crm.customers.queries import search_terms
+from crm.customers.queries import any_apostrophe, search_terms
 from crm.extensions import db
 from crm.models import STAFF_ROLES, Role
 from crm.validation import FieldError
@@ -234,7 +234,7 @@ class StaffModelView(ModelView):
         if search and self.search_folded:
             # search_text is case-folded in Python (SQLite's LIKE folds ASCII only), and
             # phone numbers typed with spaces or dashes become one term.
-            search = " ".join(search_terms(search))
+            search = " ".join(any_apostrophe(term) for term in search_terms(search))
         return super().get_list(
             page, sort_column, sort_desc, search, filters, execute=execute, page_size=page_size
         )

@@ -39,6 +39,8 @@ from crm.formatting import (
     percent,
     phone,
 )
+from crm.i18n.collation import ukrainian_order
+from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField
 from crm.loans import services as loan_services
 from crm.models import (
     STAFF_ROLES,
@@ -195,7 +197,8 @@ class CustomerAdmin(StaffModelView):
         "created_at": _l("Created"),
         "search_text": _l("name, phone, e-mail or tax id"),
     }
-    column_sortable_list = ["last_name", "created_at"]
+    # Ukrainian alphabetical order, whatever the database's collation.
+    column_sortable_list = [("last_name", ukrainian_order(Customer.last_name)), "created_at"]
     column_default_sort = [("created_at", True), ("id", True)]
     column_searchable_list = ["search_text"]
     column_filters = [
@@ -208,7 +211,7 @@ class CustomerAdmin(StaffModelView):
         "birth_date": formatted(day),
     }
     form_columns = list(customer_services.CUSTOMER_FIELDS)
-    form_overrides = {"manager": RecordSelectField}
+    form_overrides = {"manager": RecordSelectField, "birth_date": DateInputField}
     form_args = {
         "manager": {
             "query_factory": active_staff,
@@ -312,10 +315,14 @@ class LoanAdmin(StaffModelView):
         "decided_at": formatted(day),
         "disbursed_on": formatted(day),
     }
+    # The forms show the schedule the terms would give (GET /loans/preview) as they change.
+    create_template = "admin/crm_loan_create.html"
+    edit_template = "admin/crm_loan_edit.html"
     # Status, rate and decision fields are not in the form: a new loan is a pending
     # application at the product's rate, and status changes belong to the lifecycle
     # services (start, refuse), which also write the schedule.
     form_columns = ["customer", "product", "amount", "term_months", "version"]
+    form_overrides = {"amount": MoneyField}
     form_ajax_refs = {
         "customer": CustomerLookup(
             "customer", db, Customer, fields=["search_text"], placeholder=_l("Find a customer")
@@ -409,7 +416,13 @@ class ProductAdmin(StaffModelView):
         "created_at": formatted(day),
     }
     form_columns = list(product_services.PRODUCT_FIELDS)
-    form_overrides = {"category": DropDownField, "repayment_method": DropDownField}
+    form_overrides = {
+        "category": DropDownField,
+        "repayment_method": DropDownField,
+        "annual_rate": DecimalInputField,
+        "min_amount": MoneyField,
+        "max_amount": MoneyField,
+    }
     form_args = {
         "category": enum_choices(ProductCategory, CATEGORY_LABELS),
         "repayment_method": enum_choices(RepaymentMethod, REPAYMENT_LABELS),

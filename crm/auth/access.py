@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.errors import wants_json
@@ -25,7 +26,7 @@ def load_user(user_id: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     if wants_json():
-        return jsonify(error="Authentication required."), 401
+        return jsonify(error=_("Authentication required.")), 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -30,15 +30,18 @@ def create_user(
     """Add a login; raises FieldError for a bad or taken e-mail, a short password, a bad link."""
     address = normalise_email(email, required=True)
     if session.scalar(select(func.count()).select_from(User).where(User.email == address)):
-        raise FieldError("email", f"A user with the e-mail {address} already exists.")
+        raise FieldError(
+            "email", _("A user with the e-mail %(email)s already exists.", email=address)
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise FieldError(
-            "password", f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
+            "password",
+            _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
         )
     if customer is not None and role is not Role.CUSTOMER:
-        raise FieldError("customer", "Only a customer login can be linked to a customer.")
+        raise FieldError("customer", _("Only a customer login can be linked to a customer."))
     if customer is not None and customer.login is not None:
-        raise FieldError("customer", "This customer already has a login.")
+        raise FieldError("customer", _("This customer already has a login."))
     user = User(
         email=address,
         role=role,

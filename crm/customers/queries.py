@@ -5,6 +5,7 @@ import re
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from crm.i18n.collation import APOSTROPHES, ukrainian_order
 from crm.models import Customer
 
 #: Longer input is cut; nobody types more into a search box, and LIKE patterns cost per char.
@@ -13,16 +14,19 @@ MAX_TERMS = 5
 #: Digits with the separators people type in a phone number: "+38 (050) 123-45-67".
 PHONE_LIKE = re.compile(r"^\+?[\d\s().-]*\d[\d\s().-]*$")
 PHONE_SEPARATORS = re.compile(r"[\s().-]")
+#: Ukrainian names are typed with any of three apostrophes: ' (keyboard), ’ and ʼ.
+APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+
+#: Names in Ukrainian alphabetical order, whatever the database's own collation.
+NAME_ORDER = tuple(
+    ukrainian_order(column)
+    for column in (Customer.last_name, Customer.first_name, Customer.patronymic)
+)
 
 #: ?sort= values; the leading minus means descending.
 SORTS = {
-    "name": (Customer.last_name, Customer.first_name, Customer.patronymic, Customer.id),
-    "-name": (
-        Customer.last_name.desc(),
-        Customer.first_name.desc(),
-        Customer.patronymic.desc(),
-        Customer.id.desc(),
-    ),
+    "name": (*NAME_ORDER, Customer.id),
+    "-name": (*(column.desc() for column in NAME_ORDER), Customer.id.desc()),
     "created": (Customer.created_at, Customer.id),
     "-created": (Customer.created_at.desc(), Customer.id.desc()),
 }
@@ -49,9 +53,14 @@ def search_terms(query: str | None) -> list[str]:
     return text.casefold().split()[:MAX_TERMS]
 
 
+def any_apostrophe(pattern: str) -> str:
+    """A LIKE pattern in which each apostrophe matches whichever of the three was stored."""
+    return APOSTROPHE.sub("_", pattern)
+
+
 def _contains(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{any_apostrophe(escaped)}%"
 
 
 def search_customers(query: str | None = None, sort: str = DEFAULT_SORT) -> Select:

@@ -3,10 +3,12 @@ from flask import render_template
 from crm.customers.queries import latest_customers
 from crm.dashboard import bp, queries
 from crm.extensions import db
+from crm.loans import portfolio
 from crm.loans.queries import latest_loans
+from crm.loans.services import lender_today
 from crm.models import LoanStatus
 
-#: Rows in each "latest" table.
+#: Rows in each "latest" table and in the most overdue loans.
 LATEST = 10
 #: The order of the status cards: the seed's panel first, then the rest of the lifecycle.
 CARD_STATUSES = (
@@ -21,9 +23,14 @@ CARD_STATUSES = (
 
 @bp.get("/")
 def index():
+    as_of = lender_today()
     return render_template(
         "dashboard/index.html",
         summary=queries.summary(db.session),
+        portfolio=portfolio.portfolio(db.session, as_of),
+        most_overdue=portfolio.most_overdue(db.session, as_of, LATEST),
+        bucket_labels=portfolio.BUCKET_LABELS,
+        bucket_colours=portfolio.BUCKET_COLOURS,
         card_statuses=CARD_STATUSES,
         latest_loans=latest_loans(db.session, LATEST),
         latest_customers=latest_customers(db.session, LATEST),

@@ -1,11 +1,32 @@
-from flask import abort, render_template, request
-from flask_babel import gettext as _
+from collections.abc import Callable
 
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.auth.access import roles_required
 from crm.extensions import db
-from crm.loans import bp, queries
-from crm.models import Loan, LoanStatus
+from crm.formatting import day, money, parse_amount
+from crm.loans import bp, queries, services
+from crm.loans.forms import (
+    PaymentForm,
+    RefuseLoanForm,
+    ReversePaymentForm,
+    StartLoanForm,
+    WithdrawLoanForm,
+    WriteOffForm,
+)
+from crm.models import Loan, LoanStatus, Payment, Product, Role
 from crm.paging import paginate
 from crm.products.queries import product_names
+from crm.validation import FieldError
+
+#: The largest id an INTEGER column holds; a bigger one in a URL is no such record.
+MAX_ID = 2**31 - 1
+LOAN_URL = f"/<int(max={MAX_ID}):loan_id>"
 
 
 @bp.get("/")
@@ -23,10 +44,269 @@ def index():
     )
 
 
-@bp.get("/<int:loan_id>")
+@bp.get(LOAN_URL)
 def detail(loan_id: int):
-    loan = db.get_or_404(Loan, loan_id, options=queries.loan_detail_options())
-    return render_template("loans/detail.html", loan=loan)
+    return render_detail(loan_id)
+
+
+@bp.post(f"{LOAN_URL}/start")
+def start(loan_id: int):
+    form = StartLoanForm()
+
+    def step(loan: Loan) -> str:
+        services.start_loan(
+            db.session,
+            loan,
+            disbursed_on=form.disbursed_on.data,
+            by=current_user._get_current_object(),
+            expected_version=form.expected_version(),
+        )
+        return _("Loan %(number)s has started.", number=str(loan))
+
+    return take_step(loan_id, "start", form, step)
+
+
+@bp.post(f"{LOAN_URL}/refuse")
+def refuse(loan_id: int):
+    form = RefuseLoanForm()
+
+    def step(loan: Loan) -> str:
+        services.refuse_loan(
+            db.session,
+            loan,
+            reason=form.reason.data,
+            by=current_user._get_current_object(),
+            expected_version=form.expected_version(),
+        )
+        return _("Loan %(number)s is refused.", number=str(loan))
+
+    return take_step(loan_id, "refuse", form, step)
+
+
+@bp.post(f"{LOAN_URL}/withdraw")
+def withdraw(loan_id: int):
+    form = WithdrawLoanForm()
+
+    def step(loan: Loan) -> str:
+        services.withdraw_loan(
+            db.session,
+            loan,
+            by=current_user._get_current_object(),
+            expected_version=form.expected_version(),
+        )
+        return _("Loan %(number)s is withdrawn.", number=str(loan))
+
+    return take_step(loan_id, "withdraw", form, step)
+
+
+@bp.post(f"{LOAN_URL}/write-off")
+@roles_required(Role.ADMIN)
+def write_off(loan_id: int):
+    form = WriteOffForm()
+
+    def step(loan: Loan) -> str:
+        services.write_off_loan(
+            db.session,
+            loan,
+            reason=form.reason.data,
+            by=current_user._get_current_object(),
+            expected_version=form.expected_version(),
+        )
+        return _("Loan %(number)s is written off.", number=str(loan))
+
+    return take_step(loan_id, "write_off", form, step)
+
+
+@bp.post(f"{LOAN_URL}/payments")
+def record_payment(loan_id: int):
+    form = PaymentForm()
+
+    def step(loan: Loan) -> tuple[str, str]:
+        payment, created = services.record_payment(
+            db.session,
+            loan,
+            amount=form.amount.data,
+            paid_on=form.paid_on.data,
+            reference=form.reference.data,
+            by=current_user._get_current_object(),
+        )
+        facts = {
+            "amount": money(payment.amount),
+            "date": day(payment.paid_on),
+            "reference": payment.reference,
+        }
+        if created:
+            return _(
+                "Payment of %(amount)s on %(date)s recorded (reference %(reference)s).", **facts
+            ), "success"
+        return _(
+            "The payment with reference %(reference)s (%(amount)s on %(date)s) was already "
+            "recorded; it was not recorded again.",
+            **facts,
+        ), "info"
+
+    return take_step(loan_id, "payment", form, step)
+
+
+@bp.post(f"{LOAN_URL}/payments/<int(max={MAX_ID}):payment_id>/reverse")
+@roles_required(Role.ADMIN)
+def reverse_payment(loan_id: int, payment_id: int):
+    payment = db.session.scalar(
+        select(Payment).where(Payment.id == payment_id, Payment.loan_id == loan_id)
+    )
+    if payment is None:
+        abort(404)
+    form = ReversePaymentForm()
+
+    def step(_loan: Loan) -> str:
+        services.reverse_payment(
+            db.session, payment, reason=form.reason.data, by=current_user._get_current_object()
+        )
+        return _(
+            "The payment with reference %(reference)s is reversed.", reference=payment.reference
+        )
+
+    return take_step(loan_id, f"reverse_{payment_id}", form, step)
+
+
+@bp.get("/preview")
+def preview():
+    """The schedule, totals and APRC of a loan on the terms in the query string, disbursed
+    today: ?product=<id>&amount=<money>&term_months=<months>[&loan=<id>]. JSON, with the
+    table as HTML too; bad terms are a 422 naming the field. With `loan`, a loan that keeps
+    its product keeps the rate copied at application."""
+    try:
+        product, amount, term_months, rate = preview_terms()
+    except FieldError as error:
+        return jsonify(error=error.message, field=error.field), 422
+    result = queries.schedule_preview(
+        amount, rate, term_months, product.repayment_method, services.lender_today()
+    )
+    schedule, disclosure = result.schedule, result.disclosure
+    return jsonify(
+        method=schedule.method,
+        annual_rate=schedule.annual_rate_percent,
+        disbursed_on=schedule.disbursed_on.isoformat(),
+        rows=[
+            {
+                "number": row.number,
+                "due_date": row.due_date.isoformat(),
+                "principal": row.principal,
+                "interest": row.interest,
+                "payment": row.payment,
+                "balance": row.balance,
+            }
+            for row in schedule.rows
+        ],
+        totals={
+            "principal": disclosure.total_principal,
+            "interest": disclosure.total_interest,
+            "payable": disclosure.total_payable,
+        },
+        aprc=disclosure.apr_percent,
+        html=render_template("loans/_schedule_preview.html", preview=result),
+    )
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def take_step(
+    loan_id: int, name: str, form: FlaskForm, step: Callable[[Loan], str | tuple[str, str]]
+):
+    """Validate `form`, run `step` (one service call) on the loan, commit once, flash what
+    happened and go back to the loan page (Post/Redirect/Get).
+
+    `step` returns the message to flash, worked out before the commit expires what it
+    reads (with a category, "success" by default). Bad input is shown beside its field on
+    the loan page again (422); a refusal about no field of the form (a step the loan's
+    status does not allow, a stale page) is flashed, and nothing changes.
+    """
+    loan = db.get_or_404(Loan, loan_id)
+    if not form.validate_on_submit():
+        return render_detail(loan_id, {name: form}, status=422)
+    try:
+        outcome = step(loan)
+        db.session.commit()
+    except FieldError as error:
+        db.session.rollback()
+        if error.field not in form:
+            flash(error.message, "error")
+            return redirect(url_for("loans.detail", loan_id=loan_id))
+        form[error.field].errors = [*form[error.field].errors, error.message]
+        return render_detail(loan_id, {name: form}, status=422)
+    except StaleDataError:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone else changed this loan after you opened the page, so nothing was "
+                "done. Check the loan as it is now and try again."
+            ),
+            "error",
+        )
+        return redirect(url_for("loans.detail", loan_id=loan_id))
+    message, category = outcome if isinstance(outcome, tuple) else (outcome, "success")
+    flash(message, category)
+    return redirect(url_for("loans.detail", loan_id=loan_id))
+
+
+def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, status: int = 200):
+    """The loan page; `failed` holds a submitted form to show again with its errors."""
+    loan = db.get_or_404(
+        Loan, loan_id, options=queries.loan_detail_options(), populate_existing=True
+    )
+    today = services.lender_today()
+    forms = {
+        "start": StartLoanForm(formdata=None, version=loan.version, disbursed_on=today),
+        "refuse": RefuseLoanForm(formdata=None, version=loan.version),
+        "withdraw": WithdrawLoanForm(formdata=None, version=loan.version),
+        "write_off": WriteOffForm(formdata=None, version=loan.version),
+        "payment": PaymentForm(formdata=None, paid_on=today),
+        "reverse": ReversePaymentForm(formdata=None),
+        **(failed or {}),
+    }
+    preview = None
+    if loan.status is LoanStatus.PENDING:
+        preview = queries.schedule_preview(
+            loan.amount, loan.annual_rate, loan.term_months, loan.product.repayment_method, today
+        )
+    page = render_template(
+        "loans/detail.html",
+        loan=loan,
+        today=today,
+        servicing=queries.loan_servicing(loan, today),
+        preview=preview,
+        forms=forms,
+        is_admin=current_user.role is Role.ADMIN,
+    )
+    return page, status
+
+
+def preview_terms():
+    """The product, amount, term and rate (percent a year) in the query string, checked
+    against the product's limits; FieldError names the first bad one."""
+    product_id = request.args.get("product", type=int)
+    product = (
+        db.session.get(Product, product_id) if product_id and 0 < product_id <= MAX_ID else None
+    )
+    if product is None:
+        raise FieldError("product", _("Pick a product."))
+    try:
+        amount = parse_amount(request.args.get("amount"))
+    except ValueError:
+        raise FieldError(
+            "amount", _("Type an amount such as %(example)s.", example="1234.56")
+        ) from None
+    amount, term_months = services.check_application(
+        product, amount, request.args.get("term_months", type=int), new_product=False
+    )
+    rate = product.annual_rate
+    loan_id = request.args.get("loan", type=int)
+    if loan_id and 0 < loan_id <= MAX_ID:
+        loan = db.session.get(Loan, loan_id)
+        if loan is not None and loan.product_id == product.id:
+            rate = loan.annual_rate
+    return product, amount, term_months, rate
 
 
 def status_arg(value: str | None) -> LoanStatus | None:

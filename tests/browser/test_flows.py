@@ -20,7 +20,7 @@ def log_in(page: Page, base_url: str, email: str = MANAGER) -> None:
     page.goto(f"{base_url}/auth/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form [type=submit]")
+    page.click("form:has(input[name=password]) [type=submit]")
     expect(page.locator("#stat-total")).to_be_visible()
 
 
@@ -78,6 +78,6 @@ def test_wrong_password_is_refused_with_a_message(page: Page, live_server):
     page.goto(f"{live_server}/auth/login")
     page.fill("input[name=email]", MANAGER)
     page.fill("input[name=password]", "not-the-password")
-    page.click("form [type=submit]")
+    page.click("form:has(input[name=password]) [type=submit]")
     expect(page.locator(".invalid-feedback")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/auth/login"))

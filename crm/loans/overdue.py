@@ -1,0 +1,62 @@
+"""The overdue queue: active loans past due, most overdue first, to work through."""
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+
+from crm.extensions import db
+from crm.lending.delinquency import Bucket
+from crm.loans import bp, portfolio
+from crm.loans.services import lender_today
+from crm.paging import paginate
+
+#: The largest value an INTEGER id column holds; anything larger names no manager.
+MAX_ID = 2**31 - 1
+
+
+@bp.get("/overdue")
+def overdue():
+    as_of = lender_today()
+    sort = portfolio.sort_key(request.args.get("sort"))
+    bucket = bucket_arg(request.args.get("bucket"))
+    manager_id = manager_arg(request.args.get("manager"))
+    page = paginate(portfolio.overdue_queue(as_of, sort=sort, bucket=bucket, manager_id=manager_id))
+    return render_template(
+        "loans/overdue.html",
+        page=page,
+        as_of=as_of,
+        sort=sort,
+        bucket=bucket,
+        manager_id=manager_id,
+        buckets=list(portfolio.BUCKET_DAYS),
+        managers=portfolio.staff_names(db.session),
+        bucket_labels=portfolio.BUCKET_LABELS,
+        bucket_colours=portfolio.BUCKET_COLOURS,
+    )
+
+
+def bucket_arg(value: str | None) -> Bucket | None:
+    """The ?bucket= filter: empty means all, anything but an overdue bucket is a 400."""
+    if not value:
+        return None
+    try:
+        bucket = Bucket(value)
+    except ValueError:
+        bucket = None
+    if bucket not in portfolio.BUCKET_DAYS:
+        abort(
+            400,
+            description=_(
+                "There is no overdue bucket “%(bucket)s”; use 1-30, 31-60, 61-90 or 90+.",
+                bucket=value[:40],
+            ),
+        )
+    return bucket
+
+
+def manager_arg(value: str | None) -> int | None:
+    """The ?manager= filter: empty means all, anything but a user id is a 400."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+        abort(400, description=_("There is no manager “%(manager)s”.", manager=value[:40]))
+    return int(value)

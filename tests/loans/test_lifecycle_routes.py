@@ -1,0 +1,282 @@
+"""The loan's lifecycle through the loan page's forms: real requests, one commit each."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from crm import create_app
+from crm.extensions import db
+from crm.loans.services import lender_today
+from crm.models import Installment, Loan, LoanStatus, Role
+from tests import factories
+from tests.conftest import RollbackClient, csrf_token
+from tests.loans.conftest import APPLIED, DISBURSED, snapshot, start
+
+
+def flashes(html: str) -> list[str]:
+    # Collapse the template's line breaks and indents, not the no-break spaces in amounts.
+    return [
+        re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+        for text in re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', html, re.DOTALL)
+    ]
+
+
+def field_errors(html: str, name: str) -> list[str]:
+    match = re.search(
+        rf'<[^>]+name="{name}"[^>]*>.*?(?=<div class="(?:mb-3|form-check)|</form>)', html, re.DOTALL
+    )
+    assert match, f"no field {name}"
+    return re.findall(r'<div class="invalid-feedback">(.*?)</div>', match.group(0), re.DOTALL)
+
+
+@pytest.fixture
+def staff(client, login, manager):
+    login(manager)
+    return client
+
+
+@pytest.fixture
+def admin(client, login, admin_user):
+    login(admin_user)
+    return client
+
+
+def post(client, loan, action, **data):
+    return client.post(f"/loans/{loan.id}/{action}", data={"version": loan.version, **data})
+
+
+def test_pending_loan_page_offers_the_decision_with_todays_date(staff, pending):
+    html = staff.get(f"/loans/{pending.id}").get_data(as_text=True)
+    for action in ("start", "refuse", "withdraw"):
+        assert f'action="/loans/{pending.id}/{action}"' in html
+    assert f'value="{lender_today().isoformat()}"' in html
+    assert f'name="version" value="{pending.version}"' in html
+    assert "/write-off" not in html
+    assert "/payments" not in html
+
+
+def test_manager_starts_a_loan(staff, pending, manager):
+    response = post(staff, pending, "start", disbursed_on=DISBURSED.isoformat())
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/loans/{pending.id}"
+    loan = db.session.get(Loan, pending.id)
+    assert (loan.status, loan.disbursed_on, loan.decided_by_id) == (
+        LoanStatus.ACTIVE,
+        DISBURSED,
+        manager.id,
+    )
+    count = select(func.count()).select_from(Installment).where(Installment.loan_id == loan.id)
+    assert db.session.scalar(count) == 12
+    html = staff.get(f"/loans/{pending.id}").get_data(as_text=True)
+    assert f"Loan #{loan.id} has started." in flashes(html)
+
+
+def test_start_with_a_future_date_is_shown_beside_the_field(staff, pending):
+    before = snapshot(pending.id)
+    tomorrow = lender_today() + timedelta(days=1)
+    response = post(staff, pending, "start", disbursed_on=tomorrow.isoformat())
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_errors(html, "disbursed_on") == ["The disbursement date cannot be in the future."]
+    assert f'value="{tomorrow.isoformat()}"' in html
+    assert snapshot(pending.id) == before
+
+
+def test_start_with_a_mangled_date_is_shown_beside_the_field(staff, pending):
+    response = post(staff, pending, "start", disbursed_on="31.02.2025x")
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True), "disbursed_on")
+    assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
+
+
+def test_manager_refuses_with_a_reason(staff, pending, manager):
+    response = post(staff, pending, "refuse", reason="  Income not confirmed ")
+    assert response.status_code == 302
+    loan = db.session.get(Loan, pending.id)
+    assert (loan.status, loan.refusal_reason) == (LoanStatus.REFUSED, "Income not confirmed")
+    html = staff.get(f"/loans/{loan.id}").get_data(as_text=True)
+    assert f"Loan #{loan.id} is refused." in flashes(html)
+    assert "Income not confirmed" in html
+
+
+def test_refusal_without_a_reason_is_shown_beside_the_field(staff, pending):
+    response = post(staff, pending, "refuse", reason=" ")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_errors(html, "reason") == ["This field is required."]
+    assert "<details open" in html
+    assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
+
+
+def test_manager_records_a_withdrawal(staff, pending):
+    assert post(staff, pending, "withdraw").status_code == 302
+    assert db.session.get(Loan, pending.id).status is LoanStatus.WITHDRAWN
+
+
+def test_admin_writes_off_an_active_loan(admin, active):
+    response = post(admin, active, "write-off", reason="Customer cannot be found")
+    assert response.status_code == 302
+    loan = db.session.get(Loan, active.id)
+    assert (loan.status, loan.write_off_reason) == (
+        LoanStatus.WRITTEN_OFF,
+        "Customer cannot be found",
+    )
+
+
+def test_write_off_needs_a_reason(admin, active):
+    response = post(admin, active, "write-off", reason="")
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True), "reason") == ["This field is required."]
+    assert db.session.get(Loan, active.id).status is LoanStatus.ACTIVE
+
+
+def test_manager_may_not_write_off(staff, active):
+    before = snapshot(active.id)
+    assert post(staff, active, "write-off", reason="x").status_code == 403
+    assert snapshot(active.id) == before
+    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+    assert "/write-off" not in html
+
+
+def test_admin_sees_the_write_off_form(admin, active):
+    html = admin.get(f"/loans/{active.id}").get_data(as_text=True)
+    assert f'action="/loans/{active.id}/write-off"' in html
+
+
+ACTIONS = {
+    "start": {"disbursed_on": DISBURSED.isoformat()},
+    "refuse": {"reason": "No"},
+    "withdraw": {},
+    "write-off": {"reason": "Gone"},
+}
+ALLOWED = {LoanStatus.PENDING: {"start", "refuse", "withdraw"}, LoanStatus.ACTIVE: {"write-off"}}
+
+
+FORBIDDEN = [
+    (status, action)
+    for status in LoanStatus
+    for action in ACTIONS
+    if action not in ALLOWED.get(status, set())
+]
+
+
+@pytest.mark.parametrize(("status", "action"), FORBIDDEN)
+def test_forbidden_steps_change_nothing_and_say_why(admin, product, status, action):
+    loan = factories.LoanFactory(product=product, status=status, created_at=APPLIED)
+    before = snapshot(loan.id)
+    response = post(admin, loan, action, **ACTIONS[action])
+    assert response.status_code == 302
+    assert snapshot(loan.id) == before
+    message = flashes(admin.get(f"/loans/{loan.id}").get_data(as_text=True))
+    assert len(message) == 1
+    assert message[0].startswith("Only a")
+    assert f"loan #{loan.id} is " in message[0]
+
+
+def test_a_second_start_from_the_same_page_is_refused(staff, pending):
+    version = pending.version
+    post(staff, pending, "start", disbursed_on=DISBURSED.isoformat())
+    staff.get(f"/loans/{pending.id}")
+    before = snapshot(pending.id)
+    response = staff.post(
+        f"/loans/{pending.id}/start",
+        data={"version": version, "disbursed_on": DISBURSED.isoformat()},
+        follow_redirects=True,
+    )
+    assert "Someone else changed this loan" in flashes(response.get_data(as_text=True))[0]
+    assert snapshot(pending.id) == before
+
+
+def test_step_from_a_page_opened_before_someone_elses_edit_is_refused(staff, pending):
+    version = pending.version
+    pending.amount = Decimal("12000")
+    db.session.commit()
+    response = staff.post(
+        f"/loans/{pending.id}/refuse",
+        data={"version": version, "reason": "Too much"},
+        follow_redirects=True,
+    )
+    assert "Someone else changed this loan" in flashes(response.get_data(as_text=True))[0]
+    assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/loans/{id}/start",
+        "/loans/{id}/refuse",
+        "/loans/{id}/withdraw",
+        "/loans/{id}/write-off",
+        "/loans/{id}/payments",
+        "/loans/{id}/payments/1/reverse",
+    ],
+)
+@pytest.mark.parametrize("loan_id", ["999999", "abc", "99999999999", "-1"])
+def test_unknown_or_mangled_ids_are_not_found(admin, pending, path, loan_id):
+    before = snapshot(pending.id)
+    assert admin.post(path.format(id=loan_id), data={"reason": "x"}).status_code == 404
+    assert snapshot(pending.id) == before
+
+
+@pytest.mark.parametrize("payment_id", ["999999", "abc", "99999999999"])
+def test_unknown_payment_is_not_found(admin, active, payment_id):
+    response = admin.post(f"/loans/{active.id}/payments/{payment_id}/reverse", data={"reason": "x"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("action", [*ACTIONS, "payments", "payments/1/reverse"])
+def test_customers_may_not_take_any_step(client, login, customer_user, pending, action):
+    login(customer_user)
+    before = snapshot(pending.id)
+    assert client.post(f"/loans/{pending.id}/{action}", data={"reason": "x"}).status_code == 403
+    assert snapshot(pending.id) == before
+
+
+@pytest.mark.parametrize("action", [*ACTIONS, "payments"])
+def test_anonymous_posts_go_to_the_login(client, pending, action):
+    response = client.post(f"/loans/{pending.id}/{action}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_steps_need_the_csrf_token_when_csrf_is_on(config_class, app, pending):
+    csrf_app = create_app(type("CsrfConfig", (config_class,), {"WTF_CSRF_ENABLED": True}))
+    csrf_app.test_client_class = RollbackClient
+    user = factories.UserFactory(role=Role.MANAGER)
+    client = csrf_app.test_client()
+    try:
+        token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+        client.post(
+            "/auth/login",
+            data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
+        )
+        data = {"version": "1", "disbursed_on": DISBURSED.isoformat()}
+        assert client.post(f"/loans/{pending.id}/start", data=data).status_code == 400
+        token = csrf_token(client.get(f"/loans/{pending.id}").get_data(as_text=True))
+        response = client.post(f"/loans/{pending.id}/start", data={**data, "csrf_token": token})
+        assert response.status_code == 302
+        db.session.rollback()
+        assert db.session.get(Loan, pending.id).status is LoanStatus.ACTIVE
+    finally:
+        with csrf_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_started_loans_terms_stay_fixed_in_the_admin(client, login, admin_user, manager, pending):
+    start(pending, manager)
+    login(admin_user)
+    data = {
+        "customer": pending.customer_id,
+        "product": pending.product_id,
+        "amount": "9000",
+        "term_months": "12",
+        "version": str(pending.version),
+    }
+    html = client.post(f"/admin/loan/edit/?id={pending.id}", data=data).get_data(as_text=True)
+    assert "only a pending application can change" in html
+    loan = db.session.get(Loan, pending.id)
+    assert (loan.amount, loan.status) == (Decimal("10000.00"), LoanStatus.ACTIVE)
