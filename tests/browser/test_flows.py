@@ -81,3 +81,26 @@ def test_wrong_password_is_refused_with_a_message(page: Page, live_server):
     page.click("form:has(input[name=password]) [type=submit]")
     expect(page.locator(".invalid-feedback")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/auth/login"))
+
+
+def test_manager_starts_a_loan_and_a_payment_pays_the_first_installment(
+    page: Page, live_server, screenshot
+):
+    log_in(page, live_server)
+    page.goto(f"{live_server}/loans/?status=pending")
+    page.locator("table tbody a[href^='/loans/']").first.click()
+    expect(page.locator("#start-form")).to_be_visible()
+    expect(page.locator("#preview")).to_be_visible()
+    page.click("#start-form [type=submit]")
+
+    expect(page.locator("#payment-form")).to_be_visible()
+    first_row = page.locator("#schedule tr[data-number='1']")
+    expect(first_row).to_have_attribute("data-state", "unpaid")
+    amount = re.sub(r"[^\d.]", "", page.locator("#next-amount").inner_text())
+    page.fill("#payment-form input[name=amount]", amount)
+    page.fill("#payment-form input[name=reference]", "BANK-2026-0001")
+    page.click("#payment-form [type=submit]")
+
+    expect(first_row).to_have_attribute("data-state", "paid")
+    expect(page.locator("#payments tr[data-payment]")).to_have_count(1)
+    screenshot("loan")
