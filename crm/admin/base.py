@@ -9,7 +9,6 @@ messages beside the fields (FieldError), or a flash (a refused delete, a stale e
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, request, url_for
@@ -23,7 +22,6 @@ from flask_admin.form import Select2Widget
 from flask_admin.helpers import get_current_view
 from flask_admin.model.widgets import AjaxSelect2Widget
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import DataError, IntegrityError
@@ -44,11 +42,6 @@ ADMINS = frozenset({Role.ADMIN})
 MAX_ID = 2**31 - 1
 #: The `picker` argument names the form field a record created in a pop-up goes back to.
 PICKER_NAME = re.compile(r"^[a-z_]{1,40}$")
-
-
-def local_today():
-    """Today where the lender works (BABEL_DEFAULT_TIMEZONE), for birth-date checks."""
-    return to_user_timezone(datetime.now(UTC)).date()
 
 
 class StaffIndexView(AdminIndexView):

@@ -22,10 +22,10 @@ from crm.admin.base import (
     RecordSelectField,
     StaffModelView,
     current_staff,
-    local_today,
     record_id,
 )
 from crm.auth.services import create_user, delete_user, update_user
+from crm.clock import lender_today
 from crm.customers import services as customer_services
 from crm.customers.queries import search_customers
 from crm.extensions import db
@@ -224,7 +224,7 @@ class CustomerAdmin(StaffModelView):
 
     def create_record(self, session, data):
         return customer_services.create_customer(
-            session, data, region=current_app.config["PHONE_REGION"], today=local_today()
+            session, data, region=current_app.config["PHONE_REGION"], today=lender_today()
         )
 
     def update_record(self, session, customer, data):
@@ -233,7 +233,7 @@ class CustomerAdmin(StaffModelView):
             customer,
             data,
             region=current_app.config["PHONE_REGION"],
-            today=local_today(),
+            today=lender_today(),
         )
 
     def delete_record(self, session, customer):

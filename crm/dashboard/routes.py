@@ -1,11 +1,11 @@
 from flask import render_template
 
+from crm.clock import lender_today
 from crm.customers.queries import latest_customers
 from crm.dashboard import bp, queries
 from crm.extensions import db
 from crm.loans import portfolio
 from crm.loans.queries import latest_loans
-from crm.loans.services import lender_today
 from crm.models import LoanStatus
 
 #: Rows in each "latest" table and in the most overdue loans.

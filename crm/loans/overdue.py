@@ -3,10 +3,10 @@
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.delinquency import Bucket
 from crm.loans import bp, portfolio
-from crm.loans.services import lender_today
 from crm.paging import paginate
 
 #: The largest value an INTEGER id column holds; anything larger names no manager.

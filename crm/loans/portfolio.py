@@ -17,9 +17,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, select
 from sqlalchemy.orm import Bundle, Session, aliased
 
+from crm.clock import lender_today
 from crm.lending.delinquency import Bucket, bucket_for
 from crm.lending.money import CENT, ROUNDING
-from crm.loans.services import lender_today
 from crm.models import STAFF_ROLES, Customer, Installment, Loan, LoanStatus, User
 
 #: PAR30 counts the loans more than this many days past due.

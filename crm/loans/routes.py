@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.auth.access import roles_required
+from crm.clock import lender_today
 from crm.extensions import db
 from crm.formatting import day, money, parse_amount
 from crm.loans import bp, queries, services
@@ -180,7 +181,7 @@ def preview():
     except FieldError as error:
         return jsonify(error=error.message, field=error.field), 422
     result = queries.schedule_preview(
-        amount, rate, term_months, product.repayment_method, services.lender_today()
+        amount, rate, term_months, product.repayment_method, lender_today()
     )
     schedule, disclosure = result.schedule, result.disclosure
     return jsonify(
@@ -255,7 +256,7 @@ def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, stat
     loan = db.get_or_404(
         Loan, loan_id, options=queries.loan_detail_options(), populate_existing=True
     )
-    today = services.lender_today()
+    today = lender_today()
     forms = {
         "start": StartLoanForm(formdata=None, version=loan.version, disbursed_on=today),
         "refuse": RefuseLoanForm(formdata=None, version=loan.version),

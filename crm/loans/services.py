@@ -6,7 +6,7 @@ FieldError naming the field it is about ("status" for a step the loan's status d
 allow), or StaleDataError when the user's form was built from an older version of the loan.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.clock import lender_today
 from crm.formatting import STATUS_LABELS, day, money
 from crm.lending import status as lifecycle
 from crm.lending.allocation import OverpaymentError, allocate_payment
@@ -215,11 +216,6 @@ _WRONG_STATUS = {
         status=_status(loan),
     ),
 }
-
-
-def lender_today() -> date:
-    """Today where the lender works (BABEL_DEFAULT_TIMEZONE), not where the server runs."""
-    return to_user_timezone(datetime.now(UTC)).date()
 
 
 def start_loan(

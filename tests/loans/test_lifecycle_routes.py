@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crm import create_app
+from crm.clock import lender_today
 from crm.extensions import db
-from crm.loans.services import lender_today
 from crm.models import Installment, Loan, LoanStatus, Role
 from tests import factories
 from tests.conftest import RollbackClient, csrf_token

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from crm.loans.services import lender_today
+from crm.clock import lender_today
 from crm.models import LoanStatus, Role
 from tests.factories import CustomerFactory, LoanFactory, UserFactory, loan_with_installments
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.delinquency import bucket_for
 from crm.loans import services
-from crm.loans.services import lender_today
 from crm.models import Installment, Loan, LoanStatus, Payment
 from tests import factories
 from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.loans.services import lender_today
+from crm.clock import lender_today
 from crm.models import RepaymentMethod
 from tests import factories
 
