@@ -113,14 +113,15 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         log.close()
 
 
+def shot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot of `page` into docs/screenshots/ (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot into docs/screenshots/ (the README shows them)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def _shot(name: str, *, full_page: bool = True) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
-        return path
-
-    return _shot
+    """`screenshot(name)` saves the test's page into docs/screenshots/."""
+    return lambda name, **options: shot(page, name, **options)

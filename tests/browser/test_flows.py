@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crm.demo import DEMO_PASSWORD
+from tests.browser.conftest import shot
 
 pytestmark = pytest.mark.browser
 
@@ -104,3 +105,28 @@ def test_manager_starts_a_loan_and_a_payment_pays_the_first_installment(
     expect(first_row).to_have_attribute("data-state", "paid")
     expect(page.locator("#payments tr[data-payment]")).to_have_count(1)
     screenshot("loan")
+
+
+def test_the_interface_in_ukrainian(browser, live_server):
+    """A Ukrainian browser gets the Ukrainian interface, admin included; screenshots *-uk.png."""
+    context = browser.new_context(locale="uk-UA", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/auth/login")
+        expect(page.locator("form:has(input[name=password]) [type=submit]")).to_have_text("Увійти")
+        log_in(page, live_server)
+        expect(page.locator("h1")).to_have_text("Огляд")
+        expect(page.locator("#stat-customers").locator("..")).to_contain_text("Клієнти")
+        expect(page.locator("body")).to_contain_text("грн")
+        shot(page, "dashboard-uk")
+
+        page.goto(f"{live_server}/loans/?status=active")
+        page.locator("table tbody a[href^='/loans/']").first.click()
+        expect(page.locator("body")).to_contain_text("Графік платежів")
+        shot(page, "loan-uk")
+
+        page.goto(f"{live_server}/admin/loan/")
+        expect(page.locator("body")).to_contain_text("Список")
+        shot(page, "admin-loans-uk", full_page=False)
+    finally:
+        context.close()
