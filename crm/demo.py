@@ -24,9 +24,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
+from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from crm.formatting import STATUS_LABELS
 from crm.lending.allocation import Allocation, allocate_payment, apply_allocations
 from crm.lending.installments import InstallmentState, amount_due, position
 from crm.lending.money import ZERO
@@ -92,7 +94,7 @@ class DemoAlreadyLoaded(Exception):
 
 def logins_text() -> str:
     """How to log in to the demo, as printed after `demo load`."""
-    lines = [f"Demo logins (password {DEMO_PASSWORD}):"]
+    lines = [_("Demo logins (password %(password)s):", password=DEMO_PASSWORD)]
     for login in (ADMIN, *MANAGERS):
         lines.append(f"  {login.role.value:<9}{login.email}")
     lines.append(f"  {Role.CUSTOMER.value:<9}{CUSTOMER_LOGIN_EMAIL}")
@@ -115,14 +117,25 @@ class DemoSummary:
 
     def describe(self) -> str:
         by_status = ", ".join(
-            f"{status.value} {self.loans_by_status[status]:,}" for status in LoanStatus
+            f"{STATUS_LABELS[status]} {self.loans_by_status[status]:,}" for status in LoanStatus
         )
         return "\n".join(
             (
-                f"Demo data loaded: {self.products} products ({self.inactive_products} inactive), "
-                f"{self.staff} staff, {self.customers:,} customers, {self.loans:,} loans.",
-                f"Loans by status: {by_status}.",
-                f"Started loans: {self.installments:,} installments, {self.payments:,} payments.",
+                _(
+                    "Demo data loaded: %(products)s products (%(inactive)s inactive), "
+                    "%(staff)s staff, %(customers)s customers, %(loans)s loans.",
+                    products=self.products,
+                    inactive=self.inactive_products,
+                    staff=self.staff,
+                    customers=f"{self.customers:,}",
+                    loans=f"{self.loans:,}",
+                ),
+                _("Loans by status: %(counts)s.", counts=by_status),
+                _(
+                    "Started loans: %(installments)s installments, %(payments)s payments.",
+                    installments=f"{self.installments:,}",
+                    payments=f"{self.payments:,}",
+                ),
                 logins_text(),
             )
         )
@@ -835,12 +848,15 @@ def check_not_loaded(session: Session) -> None:
     if present:
         found = ADMIN.email if ADMIN.email in present else present[0]
         raise DemoAlreadyLoaded(
-            f"Demo data is already loaded: the login {found} exists.",
+            _("Demo data is already loaded: the login %(email)s exists.", email=found),
             demo_logins_present=ADMIN.email in present,
         )
     if products:
         raise DemoAlreadyLoaded(
-            f"Not loading demo data: the database already has products ({products}).",
+            _(
+                "Not loading demo data: the database already has products (%(count)s).",
+                count=products,
+            ),
             demo_logins_present=False,
         )
 
