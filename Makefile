@@ -12,6 +12,9 @@ CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 # the keywords that mark texts besides pybabel's defaults (_, gettext, ngettext, …), and the
 # folders to skip (pybabel's default would skip templates/_macros).
 EXTRACT_OPTIONS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs ".* __pycache__"
+# Click's own words (Usage:, Options:, its errors) are translated in the same catalogue: the
+# commands look them up through Python's gettext (crm/i18n/commands.py).
+CLICK_SOURCES = $(shell $(BIN)/python -c "import click, pathlib; print(pathlib.Path(click.__file__).parent)")
 
 .PHONY: run test lint format migrate demo clean translations compile-translations
 
@@ -56,7 +59,7 @@ format: $(VENV)/.installed-dev
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract --mapping-file babel.cfg $(EXTRACT_OPTIONS) --add-comments TRANSLATORS: \
 		--project "Credit CRM" --copyright-holder "Credit CRM" --width 100 \
-		--output-file $(TRANSLATIONS)/messages.pot crm
+		--output-file $(TRANSLATIONS)/messages.pot crm $(CLICK_SOURCES)
 	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) \
 		--no-fuzzy-matching --ignore-obsolete --width 100
 	$(MAKE) compile-translations

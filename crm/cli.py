@@ -3,16 +3,19 @@
 import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, pgettext
 
 from crm.auth.services import create_user
 from crm.extensions import db
 from crm.formatting import REPAYMENT_LABELS
+from crm.i18n.commands import TranslatedOption, option, use_catalogue_for_click
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.money import CONTEXT
 from crm.lending.schedule import Schedule, add_months, build_schedule
@@ -20,31 +23,34 @@ from crm.models import Customer, RepaymentMethod, Role
 from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
 from crm.validation import FieldError
 
-users = AppGroup("users", help="Manage logins.")
-demo = AppGroup("demo", help="Demo data for trying the CRM and for benchmarks.")
-loans = AppGroup("loans", help="Loan calculations.")
+users = AppGroup("users", help=_l("Manage logins."))
+demo = AppGroup("demo", help=_l("Demo data for trying the CRM and for benchmarks."))
+loans = AppGroup("loans", help=_l("Loan calculations."))
 
 
-@users.command("create")
+@users.command(
+    "create", help=_l("Create a login; the password is prompted for, or read from standard input.")
+)
 @click.argument("email")
-@click.option(
+@option(
     "--role",
     type=click.Choice([role.value for role in Role]),
     required=True,
-    help="What the login may do.",
+    help=_l("What the login may do."),
 )
-@click.option("--name", "full_name", default="", help="Full name shown in the navbar.")
-@click.option(
+@option("--name", "full_name", default="", help=_l("Full name shown in the navbar."))
+@option(
     "--customer",
     "customer_id",
     type=int,
-    help="Customer record a customer login belongs to.",
+    help=_l("Customer record a customer login belongs to."),
 )
-@click.password_option(help="Prompted for (twice) when not given; can be piped in.")
+@click.password_option(
+    cls=TranslatedOption, help=_l("Prompted for (twice) when not given; can be piped in.")
+)
 def create_user_command(
     email: str, role: str, full_name: str, customer_id: int | None, password: str
 ) -> None:
-    """Create a login; the password is prompted for, or read from standard input."""
     customer = None
     if customer_id is not None:
         customer = db.session.get(Customer, customer_id)
@@ -75,22 +81,24 @@ def create_user_command(
     )
 
 
-@demo.command("load")
-@click.option(
+@demo.command(
+    "load",
+    help=_l("Load deterministic demo data: products, staff, customers and loans in every status."),
+)
+@option(
     "--customers",
     "customer_count",
     type=click.IntRange(1, 1_000_000),
     default=200,
     show_default=True,
-    help="How many customers to create (about three loans each).",
+    help=_l("How many customers to create (about three loans each)."),
 )
-@click.option(
+@option(
     "--if-empty",
     is_flag=True,
-    help="When data is already there, say so and succeed instead of failing (for `make run`).",
+    help=_l("When data is already there, say so and succeed instead of failing (for `make run`)."),
 )
 def load_demo_command(customer_count: int, if_empty: bool) -> None:
-    """Load deterministic demo data: products, staff, customers and loans in every status."""
     from crm.demo import DemoAlreadyLoaded, load_demo
 
     try:
@@ -152,44 +160,46 @@ class DecimalRange(click.ParamType):
         return number
 
 
-@loans.command("quote")
-@click.option(
+@loans.command(
+    "quote", help=_l("Print a loan's repayment schedule, totals and APRC without saving anything.")
+)
+@option(
     "--amount",
     type=DecimalRange(Decimal(0), Decimal("999999999999.99"), 2, low_open=True),
     required=True,
-    help="Principal, to the cent: 10000 or 10000.50.",
+    help=_l("Principal, to the cent: 10000 or 10000.50."),
 )
-@click.option(
+@option(
     "--rate",
     type=DecimalRange(Decimal(MIN_RATE), Decimal(MAX_RATE), 4),
     required=True,
-    help=f"Nominal annual rate in percent, {MIN_RATE} to {MAX_RATE}.",
+    help=_l("Nominal annual rate in percent, %(low)s to %(high)s.", low=MIN_RATE, high=MAX_RATE),
 )
-@click.option(
+@option(
     "--term",
     type=click.IntRange(MIN_TERM, MAX_TERM),
     required=True,
-    help=f"Term in months, {MIN_TERM} to {MAX_TERM}.",
+    help=_l("Term in months, %(low)s to %(high)s.", low=MIN_TERM, high=MAX_TERM),
 )
-@click.option(
+@option(
     "--method",
     type=click.Choice([method.value for method in RepaymentMethod]),
     required=True,
-    help="Level payments (annuity) or level principal (differentiated).",
+    help=_l("Level payments (annuity) or level principal (differentiated)."),
 )
-@click.option(
+@option(
     "--start",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     metavar="YYYY-MM-DD",
-    help="Disbursement date; the first payment falls due a month later.  [default: today]",
+    help=_l("Disbursement date; the first payment falls due a month later.  [default: today]"),
 )
-@click.option(
+@option(
     "--format",
     "output_format",
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="A table to read or JSON for scripts.",
+    help=_l("A table to read or JSON for scripts."),
 )
 def quote_command(
     amount: Decimal,
@@ -199,7 +209,6 @@ def quote_command(
     start: datetime | None,
     output_format: str,
 ) -> None:
-    """Print a loan's repayment schedule, totals and APRC without saving anything."""
     disbursed_on = start.date() if start else datetime.now().astimezone().date()
     try:
         add_months(disbursed_on, term)
@@ -306,6 +315,7 @@ def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
 
 
 def register(app: Flask) -> None:
+    use_catalogue_for_click(Path(app.root_path) / "translations")
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(loans)

@@ -188,3 +188,26 @@ def test_commands_speak_the_language_of_the_shell(app, runner):
 
     assert "Створено обліковий запис olena@example.com з роллю manager" in ukrainian.output
     assert "Created manager petro@example.com" in english.output
+
+
+def test_command_help_and_clicks_own_words_speak_the_language_of_the_shell(app, runner):
+    app.config["COMMAND_LANGUAGE"] = None
+    shell = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+
+    refresh()
+    ukrainian = runner.invoke(args=["loans", "quote", "--help"], env={**shell, "LANG": "uk_UA"})
+    refresh()
+    english = runner.invoke(args=["loans", "quote", "--help"], env={**shell, "LANG": "C.UTF-8"})
+    refresh()
+    mistake = runner.invoke(
+        args=["loans", "quote", "--amount", "x"], env={**shell, "LANG": "uk_UA.UTF-8"}
+    )
+
+    assert ukrainian.exit_code == english.exit_code == 0
+    for words in ("Використання:", "Параметри:", "Сума кредиту з точністю до копійки", "типово"):
+        assert words in ukrainian.output
+    for words in ("Usage:", "Options:", "Principal, to the cent", "default"):
+        assert words in english.output
+    assert "Options" not in ukrainian.output and "Principal" not in ukrainian.output
+    assert mistake.exit_code == 2
+    assert "Помилка: Неправильне значення '--amount': 'x' — не число." in mistake.output
