@@ -1,0 +1,152 @@
+"""Every page a user can reach, walked in each language: no word of the other one.
+
+Starting from the staff site, the admin and the personal account, the walk follows every
+link it finds (a couple of pages of each shape: /customers/1 and /customers/2, not all of
+them) and reads what people see or hear: text outside scripts and hidden elements, and the
+title, placeholder, alt, aria-label and button values. In Ukrainian no Latin word may show,
+in English no Cyrillic one, except the product's name, each language's own name in the
+switcher, and words that come from the records themselves (names, e-mail addresses, payment
+references), which the walk reads from the database.
+"""
+
+import re
+from collections import defaultdict
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from sqlalchemy import Enum, String, Text, select
+
+from crm.demo import DEMO_PASSWORD, load_demo
+from crm.extensions import db
+from crm.models import User
+from tests.i18n.conftest import ENGLISH, UKRAINIAN
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+CYRILLIC_WORD = re.compile(r"[А-ЩЬЮЯЄІЇҐа-щьюяєіїґ]{2,}")
+#: The product's name and the switcher, which names each language in that language.
+OWN_NAMES = {"uk": {"Credit", "CRM", "ENG", "English"}, "en": {"УКР", "Українська"}}
+#: Text columns that hold codes rather than words people typed.
+CODED_COLUMNS = {"password_hash", "locale"}
+READ_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
+#: Links that change something or leave the page's language behind.
+NOT_FOLLOWED = re.compile(r"/logout|/language|/delete|/export|/static/|\?.*(page=[3-9]|page=\d\d)")
+PAGES_OF_A_SHAPE = 2
+START = {"admin": ["/", "/admin/"], "customer": ["/account/"]}
+
+
+class _SeenText(HTMLParser):
+    """The text a reader meets, and the links on the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.links: list[str] = []
+        self._hidden: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        style = (attributes.get("style") or "").replace(" ", "")
+        hidden = "hidden" in attributes or "d-none" in classes or "display:none" in style
+        if tag in ("script", "style", "template") or hidden:
+            self._hidden.append(tag)
+        if tag in ("br", "img", "input", "meta", "link", "hr") and self._hidden[-1:] == [tag]:
+            self._hidden.pop()
+        if self._hidden:
+            return
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        self.texts += [attributes[name] for name in READ_ATTRIBUTES if attributes.get(name)]
+        if tag == "input" and attributes.get("type") in ("submit", "button"):
+            self.texts.append(attributes.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if self._hidden and self._hidden[-1] == tag:
+            self._hidden.pop()
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.texts.append(data)
+
+
+def words_in_the_records() -> set[str]:
+    """Every word people typed into a record: names, addresses, e-mails, references (not
+    statuses and other coded values, whose words the interface translates)."""
+    found: set[str] = set()
+    for table in db.metadata.sorted_tables:
+        columns = [
+            column
+            for column in table.columns
+            if isinstance(column.type, String | Text)
+            and not isinstance(column.type, Enum)
+            and column.name not in CODED_COLUMNS
+        ]
+        if not columns:
+            continue
+        for row in db.session.execute(select(*columns)):
+            for value in row:
+                if value:
+                    found.update(LATIN_WORD.findall(value))
+                    found.update(CYRILLIC_WORD.findall(value))
+    return found
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+def walk(client, starts: list[str], headers: dict) -> dict[str, str]:
+    """Visit the pages reachable from `starts`; return each page's readable text."""
+    pages: dict[str, str] = {}
+    per_shape: dict[str, int] = defaultdict(int)
+    queue = list(starts)
+    while queue:
+        url = queue.pop(0)
+        if url in pages or per_shape[shape(urlsplit(url).path)] >= PAGES_OF_A_SHAPE:
+            continue
+        response = client.get(url, headers=headers)
+        assert response.status_code in (200, 302), f"{url}: {response.status_code}"
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        per_shape[shape(urlsplit(url).path)] += 1
+        reader = _SeenText()
+        reader.feed(response.get_data(as_text=True))
+        pages[url] = " ".join(reader.texts)
+        for link in reader.links:
+            target = urlsplit(urljoin(f"http://localhost{url}", link))
+            local = target.path + (f"?{target.query}" if target.query else "")
+            if target.netloc == "localhost" and not NOT_FOLLOWED.search(local):
+                queue.append(local)
+    return pages
+
+
+@pytest.fixture
+def demo(app):
+    load_demo(db.session, customers=6)
+    db.session.commit()
+    return {
+        "admin": db.session.scalars(select(User).filter_by(email="admin@demo.crm")).one(),
+        "customer": db.session.scalars(select(User).filter_by(email="customer@demo.crm")).one(),
+    }
+
+
+@pytest.mark.parametrize("who", ["admin", "customer"])
+@pytest.mark.parametrize(
+    ("language", "headers", "foreign"),
+    [("uk", UKRAINIAN, LATIN_WORD), ("en", ENGLISH, CYRILLIC_WORD)],
+    ids=["uk", "en"],
+)
+def test_no_page_shows_a_word_of_the_other_language(
+    client, login, demo, who, language, headers, foreign
+):
+    login(demo[who], DEMO_PASSWORD)
+    allowed = OWN_NAMES[language] | words_in_the_records()
+
+    pages = walk(client, START[who], headers)
+
+    found = {url: sorted(set(foreign.findall(text)) - allowed) for url, text in pages.items()}
+    assert len(pages) > (20 if who == "admin" else 3), sorted(pages)
+    assert not any(found.values()), "\n".join(
+        f"{url}: {words}" for url, words in found.items() if words
+    )
