@@ -30,6 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectField
 from wtforms.fields.choices import Choice
 
+from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLanguage
 from crm.auth.access import check_roles, has_role
 from crm.customers.queries import any_apostrophe, search_terms
 from crm.extensions import db
@@ -44,7 +45,7 @@ MAX_ID = 2**31 - 1
 PICKER_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
-class StaffIndexView(AdminIndexView):
+class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
     """The admin's start page: the models it may open, grouped, each with an "Add" link."""
 
     allowed_roles: frozenset[Role] = STAFF_ROLES
@@ -82,7 +83,7 @@ class ServiceCheckedConverter(AdminModelConverter):
         return field
 
 
-class StaffModelView(ModelView):
+class StaffModelView(SpeaksUserLanguage, ModelView):
     """A model's list and forms, open to `allowed_roles`; each write to its own roles.
 
     Subclasses are configuration (Flask-Admin's column_*/form_* attributes and the role
@@ -103,6 +104,8 @@ class StaffModelView(ModelView):
     can_set_page_size = False
     can_view_details = True
     named_filter_urls = True
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAILS_FORMATTERS
     # One bulk click should not be able to delete a page of records past the delete rules.
     action_disallowed_list = ["delete"]
 

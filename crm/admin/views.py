@@ -184,7 +184,7 @@ class CustomerAdmin(StaffModelView):
         "created_at",
     ]
     column_labels = {
-        "id": _l("Id"),
+        "id": _l("Number"),
         "last_name": _l("Last name"),
         "first_name": _l("First name"),
         "patronymic": _l("Patronymic"),

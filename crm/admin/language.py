@@ -1,0 +1,100 @@
+"""The admin in the user's language where Flask-Admin's own catalogue does not reach.
+
+Flask-Admin translates the words of its templates, but leaves English in three places:
+its base.html writes `<html>` with no language and labels the navbar toggler "Toggle
+navigation", both outside any block a template of ours could override; the scripts it
+bundles (bootstrap-daterangepicker, select2) carry English month names, weekdays and
+messages; and its type formatters show a yes/no column as "True" (details) or "name: true".
+"""
+
+from typing import Any
+
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
+from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS
+from flask_babel import get_locale, pgettext
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+#: The two pieces of Flask-Admin's base.html (2.2) that say nothing of the language, as
+#: they appear in every page it renders. A record's text cannot imitate them: Jinja
+#: escapes its quotes and angle brackets.
+UNTAGGED_ROOT = "<html>"
+ENGLISH_TOGGLER = 'aria-label="Toggle navigation"'
+
+
+def page_language() -> str:
+    """The BCP 47 tag of the interface language ("uk", "en"), for `<html lang>`."""
+    return str(get_locale() or "en").replace("_", "-")
+
+
+def speak_page_language(html: str) -> str:
+    """`html`, a page built on Flask-Admin's base.html, with its language and toggler label.
+
+    Those two sit outside any block, so the alternative would be a copy of the whole
+    vendor template (its script and style list included), which would silently fall behind
+    the next Flask-Admin; here a changed base.html only leaves the page as it was, and
+    tests/i18n/test_admin_language.py notices.
+    """
+    html = html.replace(UNTAGGED_ROOT, f'<html lang="{page_language()}">', 1)
+    # TRANSLATORS: what a screen reader says of the button that opens the menu on a phone.
+    label = escape(_("Toggle navigation"))
+    return html.replace(ENGLISH_TOGGLER, f'aria-label="{label}"', 1)
+
+
+def widget_texts() -> dict[str, Any]:
+    """Options for the bundled scripts, in the interface language (static/js/admin-widgets.js).
+
+    `daterangepicker` is that plugin's `locale` option (version 1.3.22, bundled with
+    Flask-Admin); `select2` holds the texts of its messages (version 3.5.2).
+    """
+    locale = get_locale() or Locale("en")
+    # Stand-alone forms: a calendar's header says "березень 2025", not the "березня" of a date.
+    months = get_month_names("wide", "stand-alone", locale)
+    days = get_day_names("short", "stand-alone", locale)
+    return {
+        "daterangepicker": {
+            "monthNames": [months[month] for month in range(1, 13)],
+            # The picker counts weekdays from Sunday (0); Babel from Monday (0).
+            "daysOfWeek": [days[(weekday - 1) % 7] for weekday in range(7)],
+            "firstDay": (locale.first_week_day + 1) % 7,
+            "applyLabel": _("Apply"),
+            "cancelLabel": _("Cancel"),
+            # The two ends of a "between" filter.
+            "fromLabel": pgettext("date range", "From"),
+            "toLabel": pgettext("date range", "To"),
+        },
+        # Only the messages our pickers can show: none limits the length or the count.
+        "select2": {
+            "noMatches": _("No matches found"),
+            "searching": _("Searching…"),
+            "inputTooShort": _("Type more characters to search"),
+            "loadMore": _("Loading more results…"),
+            "ajaxError": _("The search failed; try again."),
+            # Read out by screen readers when the results arrive.
+            "matches": _("Results are listed below; choose one with the arrow keys and Enter."),
+        },
+    }
+
+
+class SpeaksUserLanguage:
+    """For admin views: every page rendered in the interface language, Flask-Admin's too."""
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        kwargs.setdefault("widget_texts", widget_texts())
+        return speak_page_language(super().render(template, **kwargs))  # type: ignore[misc]
+
+
+def yes_no_icon(_view, value: bool, _name: str) -> Markup:
+    """A yes/no column in a list: Flask-Admin's icons, titled in the interface language."""
+    icon, title = ("fa-check-circle", _("Yes")) if value else ("fa-minus-circle", _("No"))
+    return Markup('<span class="fa {}" title="{}"></span>').format(icon, title)
+
+
+def yes_no(_view, value: bool, _name: str) -> str:
+    """A yes/no column on a details page, where Flask-Admin would show "True"."""
+    return _("Yes") if value else _("No")
+
+
+LIST_FORMATTERS = {**BASE_FORMATTERS, bool: yes_no_icon}
+DETAILS_FORMATTERS = {**DETAIL_FORMATTERS, bool: yes_no}
