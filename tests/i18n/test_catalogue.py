@@ -1,9 +1,9 @@
 """The Ukrainian catalogue is complete and matches the code.
 
 messages.pot must list exactly the texts the code marks (extracted here the way
-`make translations` does, with the Makefile's EXTRACT_OPTIONS, from crm/ and click), and uk/messages.po must
-translate every one of them: no empty, fuzzy or obsolete entries, and the same placeholders
-as the English text.
+`make translations` does, with the Makefile's EXTRACT_OPTIONS, from crm/ and from click), and
+uk/messages.po must translate every one of them: no empty, fuzzy or obsolete entries, and the
+same placeholders as the English text.
 """
 
 import re

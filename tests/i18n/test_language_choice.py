@@ -208,6 +208,7 @@ def test_command_help_and_clicks_own_words_speak_the_language_of_the_shell(app, 
         assert words in ukrainian.output
     for words in ("Usage:", "Options:", "Principal, to the cent", "default"):
         assert words in english.output
-    assert "Options" not in ukrainian.output and "Principal" not in ukrainian.output
+    assert "Options" not in ukrainian.output
+    assert "Principal" not in ukrainian.output
     assert mistake.exit_code == 2
     assert "Помилка: Неправильне значення '--amount': 'x' — не число." in mistake.output
