@@ -151,11 +151,20 @@ def pages_to_time(app) -> list[tuple[str, str]]:
             select(Customer).where(Customer.id >= middle).order_by(Customer.id).limit(1)
         )
         name, customer_id = customer.last_name, customer.id
+        middle_page = db.session.scalar(select(func.count()).select_from(Customer)) // (
+            2 * app.config["PER_PAGE"]
+        )
         db.session.remove()
     return [
         ("dashboard", "/"),
         ("customers", "/customers/"),
+        ("customers by name", "/customers/?sort=name"),
+        ("customers by name, from Я", "/customers/?sort=-name"),
+        ("customers by name, page 40", "/customers/?sort=name&page=40"),
+        ("customers by name, middle page", f"/customers/?sort=name&page={max(middle_page, 1)}"),
         ("customer search", f"/customers/?q={name}"),
+        ("customer search by name", f"/customers/?q={name}&sort=name"),
+        ("customer search by name, no match", "/customers/?q=zzzz&sort=name"),
         ("customer card", f"/customers/{customer_id}"),
         ("loans", "/loans/"),
         ("active loans", "/loans/?status=active"),
@@ -163,6 +172,7 @@ def pages_to_time(app) -> list[tuple[str, str]]:
         ("overdue, largest first", "/loans/overdue?sort=-amount"),
         ("overdue 90+, page 3", "/loans/overdue?bucket=90%2B&page=3"),
         ("products", "/products/"),
+        ("admin customers by last name", "/admin/customer/?sort=0"),
     ]
 
 

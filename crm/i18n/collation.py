@@ -1,28 +1,25 @@
-"""Sorting names in Ukrainian alphabetical order on SQLite and PostgreSQL.
+"""Sorting names in Ukrainian alphabetical order: the comparison SQLite calls.
 
-Neither database sorts Cyrillic this way by default: SQLite compares code points (which
-puts Є, І, Ї and Ґ after Я), and PostgreSQL follows the database's collation, often C or
-en_US. `ukrainian_order(column)` is an expression to ORDER BY that compiles, per dialect, to
-the collation registered on each SQLite connection (see crm/__init__.py) or to
-PostgreSQL's ICU collation for Ukrainian.
+SQLite has no Ukrainian collation, so crm/__init__.py registers `sqlite_collation` on each
+connection under SQLITE_COLLATION. The SQL side, `ukrainian_order(column)`, is defined beside
+the models, which index by it (crm/models/sorting.py), and can be imported from here as well.
 """
 
-from sqlalchemy import String
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from crm.models.sorting import APOSTROPHES, SQLITE_COLLATION, ukrainian_order
+
+__all__ = [
+    "ALPHABET",
+    "APOSTROPHES",
+    "SQLITE_COLLATION",
+    "sort_key",
+    "sqlite_collation",
+    "ukrainian_order",
+]
 
 #: The Ukrainian alphabet in dictionary order (the soft sign comes before ю and я).
 ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 RANK = {letter: number for number, letter in enumerate(ALPHABET)}
-#: ASCII apostrophe, right single quotation mark and modifier letter apostrophe: dictionaries
-#: ignore the apostrophe when sorting (Дем'янчук sorts as Демянчук).
-APOSTROPHES = "'\u2019\u02bc"
 _DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
-
-#: The name the SQLite collation is registered under.
-SQLITE_COLLATION = "uk"
-#: ICU's Ukrainian collation, which PostgreSQL builds with ICU (Debian's packages do) have.
-POSTGRESQL_COLLATION = "uk-x-icu"
 
 
 def sort_key(text: str) -> tuple:
@@ -30,6 +27,9 @@ def sort_key(text: str) -> tuple:
     letters of other alphabets (Latin) after Ukrainian ones, as ICU's Ukrainian collation does.
 
     Ties on the letters are broken by the exact text, so that only equal texts compare equal.
+
+    SQLite keeps this order in an index (ix_customers_name_order): a change to it must ship
+    with a migration that runs `REINDEX uk`, or that index would be out of order.
     """
     folded = text.translate(_DROP_APOSTROPHES).casefold()
     primary = tuple(_weight(char) for char in folded)
@@ -51,30 +51,3 @@ def sqlite_collation(left: str, right: str) -> int:
     """The comparison function sqlite3's create_collation() wants: -1, 0 or 1."""
     a, b = sort_key(left), sort_key(right)
     return (a > b) - (a < b)
-
-
-class ukrainian_order(FunctionElement):
-    """`ukrainian_order(Customer.last_name)` sorts that column in Ukrainian order."""
-
-    type = String()
-    inherit_cache = True
-    name = "ukrainian_order"
-
-
-@compiles(ukrainian_order)
-def _plain(element, compiler, **kw) -> str:
-    # Other databases sort by their own collation.
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(ukrainian_order, "sqlite")
-def _sqlite(element, compiler, **kw) -> str:
-    return f"{compiler.process(element.clauses, **kw)} COLLATE {SQLITE_COLLATION}"
-
-
-@compiles(ukrainian_order, "postgresql")
-def _postgresql(element, compiler, **kw) -> str:
-    column = compiler.process(element.clauses, **kw)
-    # ICU's apostrophe is a character of its own; dropping it gives the dictionary order.
-    quoted = APOSTROPHES.replace("'", "''")
-    return f"translate({column}, '{quoted}', '') COLLATE \"{POSTGRESQL_COLLATION}\""
