@@ -112,7 +112,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """Foreign keys are off by default in SQLite, and WAL lets readers run beside a writer."""
     if not _is_sqlite3(dbapi_connection):
         return
-    from crm.i18n.collation import SQLITE_COLLATION, sqlite_collation
+    from crm.i18n.collation import sqlite_collation
+    from crm.models.sorting import SQLITE_COLLATION
 
     # SQLite knows no Ukrainian alphabetical order: names sort with this one (ukrainian_order).
     dbapi_connection.create_collation(SQLITE_COLLATION, sqlite_collation)

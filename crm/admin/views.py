@@ -39,7 +39,6 @@ from crm.formatting import (
     percent,
     phone,
 )
-from crm.i18n.collation import ukrainian_order
 from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField
 from crm.loans import services as loan_services
 from crm.models import (
@@ -53,6 +52,7 @@ from crm.models import (
     Role,
     User,
 )
+from crm.models.sorting import ukrainian_order
 from crm.products import services as product_services
 from crm.products.queries import product_names
 

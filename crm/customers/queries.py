@@ -5,9 +5,9 @@ import re
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from crm.i18n.collation import APOSTROPHES
 from crm.models import Customer
 from crm.models.customer import NAME_ORDER
+from crm.models.sorting import APOSTROPHES
 
 #: Longer input is cut; nobody types more into a search box, and LIKE patterns cost per char.
 MAX_QUERY_LENGTH = 100

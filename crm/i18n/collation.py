@@ -1,20 +1,12 @@
 """Sorting names in Ukrainian alphabetical order: the comparison SQLite calls.
 
 SQLite has no Ukrainian collation, so crm/__init__.py registers `sqlite_collation` on each
-connection under SQLITE_COLLATION. The SQL side, `ukrainian_order(column)`, is defined beside
-the models, which index by it (crm/models/sorting.py), and can be imported from here as well.
+connection under the name crm.models.sorting.SQLITE_COLLATION. The SQL side,
+`ukrainian_order(column)`, is defined beside the models, which index by it
+(crm/models/sorting.py).
 """
 
-from crm.models.sorting import APOSTROPHES, SQLITE_COLLATION, ukrainian_order
-
-__all__ = [
-    "ALPHABET",
-    "APOSTROPHES",
-    "SQLITE_COLLATION",
-    "sort_key",
-    "sqlite_collation",
-    "ukrainian_order",
-]
+from crm.models.sorting import APOSTROPHES
 
 #: The Ukrainian alphabet in dictionary order (the soft sign comes before ю and я).
 ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
