@@ -11,10 +11,9 @@ from crm.models.sorting import APOSTROPHES
 #: The Ukrainian alphabet in dictionary order (the soft sign comes before ю and я).
 ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 RANK = {letter: number for number, letter in enumerate(ALPHABET)}
-_DROP_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 
 
-def sort_key(text: str) -> tuple:
+def sort_key(text: str) -> tuple[str, str]:
     """Case-insensitive Ukrainian order; apostrophes ignored; digits before letters, and
     letters of other alphabets (Latin) after Ukrainian ones, as ICU's Ukrainian collation does.
 
@@ -23,20 +22,32 @@ def sort_key(text: str) -> tuple:
     SQLite keeps this order in an index (ix_customers_name_order): a change to it must ship
     with a migration that runs `REINDEX uk`, or that index would be out of order.
     """
-    folded = text.translate(_DROP_APOSTROPHES).casefold()
-    primary = tuple(_weight(char) for char in folded)
-    return primary, text
+    return text.casefold().translate(_WEIGHTS), text
 
 
-def _weight(char: str) -> tuple[int, int]:
-    if char in RANK:
-        return 2, RANK[char]
-    if char.isdigit():
-        return 1, ord(char)
-    if char.isalpha():
-        return 3, ord(char)
-    # Spaces, hyphens and other marks come first, as in ICU.
-    return 0, ord(char)
+class _Weights(dict):
+    """A str.translate() table from each character to its place as two characters, its group
+    and its rank within the group, so that the weights of a name compare as a string: SQLite
+    calls sort_key for every comparison in an index on a name. Filled as characters come."""
+
+    def __missing__(self, code_point: int) -> str | None:
+        char = chr(code_point)
+        if char in APOSTROPHES:
+            weight = None
+        elif char in RANK:
+            weight = chr(2) + chr(RANK[char])
+        elif char.isdigit():
+            weight = chr(1) + char
+        elif char.isalpha():
+            weight = chr(3) + char
+        else:
+            # Spaces, hyphens and other marks come first, as in ICU.
+            weight = chr(0) + char
+        self[code_point] = weight
+        return weight
+
+
+_WEIGHTS = _Weights()
 
 
 def sqlite_collation(left: str, right: str) -> int:

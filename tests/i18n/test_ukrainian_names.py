@@ -9,8 +9,11 @@ import random
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from crm.i18n.collation import sort_key
+from crm.i18n.collation import ALPHABET, sort_key
+from crm.models.sorting import APOSTROPHES
 from tests import factories
 
 #: In alphabetical order: Ґ after Г; Дем'янчук after Демченко (ч before я once the
@@ -79,6 +82,34 @@ def test_the_sort_key_follows_the_ukrainian_alphabet():
 )
 def test_pairs_sort_in_ukrainian_order(before, after):
     assert sort_key(before) < sort_key(after)
+
+
+def spelled_out_order(name: str) -> tuple:
+    """The rules of sort_key written plainly: letters in the alphabet's order, case and
+    apostrophes ignored; marks, then digits, then Ukrainian, then other letters; ties by text."""
+
+    def place(char: str) -> tuple[int, int]:
+        if char in ALPHABET:
+            return 2, ALPHABET.index(char)
+        if char.isdigit():
+            return 1, ord(char)
+        if char.isalpha():
+            return 3, ord(char)
+        return 0, ord(char)
+
+    folded = "".join(char for char in name.casefold() if char not in APOSTROPHES)
+    return tuple(place(char) for char in folded), name
+
+
+NAME_CHARACTERS = st.sampled_from(ALPHABET + ALPHABET.upper() + APOSTROPHES + " -0123Abzé")
+
+
+@given(st.text(NAME_CHARACTERS, max_size=8), st.text(NAME_CHARACTERS, max_size=8))
+def test_the_sort_key_orders_as_its_rules_say(left, right):
+    expected = (spelled_out_order(left) > spelled_out_order(right)) - (
+        spelled_out_order(left) < spelled_out_order(right)
+    )
+    assert (sort_key(left) > sort_key(right)) - (sort_key(left) < sort_key(right)) == expected
 
 
 def test_equal_names_differ_only_in_case_and_apostrophe_and_still_sort_stably():
