@@ -170,19 +170,7 @@ class CustomerAdmin(StaffModelView):
         "manager",
         "created_at",
     ]
-    column_details_list = [
-        "id",
-        "last_name",
-        "first_name",
-        "patronymic",
-        "phone",
-        "email",
-        "birth_date",
-        "tax_id",
-        "address",
-        "manager",
-        "created_at",
-    ]
+    column_details_list = ["id", *customer_services.CUSTOMER_FIELDS, "created_at"]
     column_labels = {
         "id": _l("Number"),
         "last_name": _l("Last name"),
