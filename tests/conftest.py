@@ -132,6 +132,13 @@ def login(client) -> Callable:
     return _login
 
 
+@pytest.fixture
+def staff_client(client, login, manager) -> FlaskClient:
+    """A client logged in as a manager."""
+    login(manager)
+    return client
+
+
 @dataclass
 class QueryLog:
     statements: list[str] = field(default_factory=list)

@@ -10,12 +10,6 @@ from tests import bulk, factories
 START = datetime(2025, 5, 1, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def staff_client(client, login, manager):
-    login(manager)
-    return client
-
-
 def listed_ids(response) -> list[int]:
     """Customer ids in the list, in the order shown (each row links to the card twice)."""
     assert response.status_code == 200

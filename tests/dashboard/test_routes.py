@@ -1,8 +1,6 @@
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from crm.loans.services import lender_today
 from crm.models import LoanStatus
 from tests import bulk, factories
@@ -39,12 +37,6 @@ def table(html: str, table_id: str) -> str:
     match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.DOTALL)
     assert match, f"no table {table_id}"
     return match.group(0)
-
-
-@pytest.fixture
-def staff_client(client, login, manager):
-    login(manager)
-    return client
 
 
 def test_cards_count_loans_in_each_status_and_customers(staff_client):

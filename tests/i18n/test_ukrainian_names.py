@@ -40,12 +40,6 @@ ALPHABETICAL = [
 ]
 
 
-@pytest.fixture
-def staff_client(client, login, manager):
-    login(manager)
-    return client
-
-
 def listed_names(response) -> list[str]:
     assert response.status_code == 200
     html = response.get_data(as_text=True)

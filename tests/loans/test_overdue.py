@@ -29,12 +29,6 @@ def overdue_loan(days: int, amount: str = "1000.00", **fields):
 
 
 @pytest.fixture
-def staff_client(client, login, manager):
-    login(manager)
-    return client
-
-
-@pytest.fixture
 def queue(app):
     """Loans 5, 40, 70 and 120 days past due, of two managers, and loans not in the queue."""
     olena = UserFactory(role=Role.MANAGER, full_name="Олена Коваль")
