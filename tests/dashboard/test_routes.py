@@ -1,7 +1,7 @@
 import re
 from datetime import UTC, datetime, timedelta
 
-from crm.loans.services import lender_today
+from crm.clock import lender_today
 from crm.models import LoanStatus
 from tests import bulk, factories
 from tests.factories import loan_with_installments
