@@ -58,14 +58,14 @@ def register_blueprints(app: Flask) -> None:
     from crm.customers import bp as customers_bp
     from crm.dashboard import bp as dashboard_bp
     from crm.health import bp as health_bp
-    from crm.i18n import bp as i18n_bp
+    from crm.language import bp as language_bp
     from crm.loans import bp as loans_bp
     from crm.products import bp as products_bp
 
     for blueprint in (
         auth_bp,
         health_bp,
-        i18n_bp,
+        language_bp,
         dashboard_bp,
         customers_bp,
         loans_bp,
@@ -88,9 +88,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from crm import formatting
+    from crm import templating
 
-    formatting.register(app)
+    templating.register(app)
 
 
 def register_commands(app: Flask) -> None:

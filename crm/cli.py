@@ -14,12 +14,12 @@ from flask_babel import ngettext, pgettext
 
 from crm.auth.services import create_user
 from crm.extensions import db
-from crm.formatting import REPAYMENT_LABELS
 from crm.i18n.commands import TranslatedOption, option, use_catalogue_for_click
+from crm.i18n.labels import REPAYMENT_LABELS
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.money import CONTEXT
-from crm.lending.schedule import Schedule, add_months, build_schedule
-from crm.models import Customer, RepaymentMethod, Role
+from crm.lending.schedule import RepaymentMethod, Schedule, add_months, build_schedule
+from crm.models import Customer, Role
 from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
 from crm.validation import FieldError
 

@@ -28,21 +28,20 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from crm.formatting import STATUS_LABELS
+from crm.i18n.labels import STATUS_LABELS
 from crm.lending.allocation import Allocation, allocate_payment, apply_allocations
 from crm.lending.installments import InstallmentState, amount_due, position
 from crm.lending.money import ZERO
-from crm.lending.schedule import build_schedule, due_date
+from crm.lending.schedule import RepaymentMethod, build_schedule, due_date
+from crm.lending.status import LoanStatus
 from crm.models import (
     Customer,
     Installment,
     Loan,
-    LoanStatus,
     Payment,
     PaymentAllocation,
     Product,
     ProductCategory,
-    RepaymentMethod,
     Role,
     User,
 )

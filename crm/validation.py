@@ -6,15 +6,21 @@ every entry point shows the same message next to the same field.
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import phonenumbers
 from email_validator import EmailNotValidError
 from email_validator import validate_email as _check_email
 from flask_babel import gettext as _
 
+from crm.lending.money import is_cents
+from crm.models.types import MAX_MONEY
+
 TAX_ID_PATTERN = re.compile(r"^\d{10}$")
 #: Oldest plausible borrower; older birth dates are typos.
 MAX_AGE_YEARS = 120
+#: The largest id an INTEGER column holds; a bigger one names no record.
+MAX_ID = 2**31 - 1
 
 
 class FieldError(ValueError):
@@ -83,3 +89,37 @@ def check_birth_date(value: date | None, field: str = "birth_date", *, today: da
     if value.year < today.year - MAX_AGE_YEARS:
         raise FieldError(field, _("The date of birth is too far in the past."))
     return value
+
+
+def parse_id(value: object) -> int | None:
+    """The record id in `value` (from a URL, a query string or a form), or None when it is
+    not one: only ASCII digits ("²" and "١" are digits to str.isdigit() but not to int()),
+    from 1 to MAX_ID."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def check_money(value: Decimal | None, field: str) -> Decimal:
+    """A positive amount in whole cents that the money columns can hold."""
+    if value is None:
+        raise FieldError(field, _("This field is required."))
+    if not value.is_finite() or value <= 0:
+        raise FieldError(field, _("The amount must be greater than zero."))
+    if not is_cents(value):
+        raise FieldError(field, _("The amount has at most 2 decimal places."))
+    if value > MAX_MONEY:
+        raise FieldError(field, _("The amount is too large."))
+    return value
+
+
+def required_text(value: str | None, field: str) -> str:
+    """The text trimmed; empty, or holding a NUL that no database column stores, is an error."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise FieldError(field, _("This field is required."))
+    if "\x00" in cleaned:
+        raise FieldError(field, _("The text contains a character that cannot be stored."))
+    return cleaned

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from crm.extensions import db
-from crm.models import Customer, Loan, LoanStatus
+from crm.lending.status import LoanStatus
+from crm.models import Customer, Loan
 from crm.models.customer import search_key
 
 START = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)

@@ -9,17 +9,9 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from crm.extensions import db
 from crm.lending.installments import position
-from crm.models import (
-    Customer,
-    Installment,
-    Loan,
-    LoanStatus,
-    Product,
-    ProductCategory,
-    RepaymentMethod,
-    Role,
-    User,
-)
+from crm.lending.schedule import RepaymentMethod
+from crm.lending.status import LoanStatus
+from crm.models import Customer, Installment, Loan, Product, ProductCategory, Role, User
 
 PASSWORD = "correct-horse-42"
 

@@ -12,12 +12,12 @@ from crm.extensions import db
 from crm.lending.allocation import allocate_payment, apply_allocations
 from crm.lending.installments import InstallmentState, position
 from crm.lending.schedule import build_schedule
+from crm.lending.status import LoanStatus
 from crm.loans import portfolio
 from crm.models import (
     Customer,
     Installment,
     Loan,
-    LoanStatus,
     Payment,
     PaymentAllocation,
     Product,

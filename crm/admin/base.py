@@ -35,12 +35,10 @@ from crm.auth.access import check_roles, has_role
 from crm.customers.queries import any_apostrophe, search_terms
 from crm.extensions import db
 from crm.models import STAFF_ROLES, Role
-from crm.validation import FieldError
+from crm.validation import FieldError, parse_id
 
 #: Only admins: products, users, deletes of customers and loans.
 ADMINS = frozenset({Role.ADMIN})
-#: The largest id an INTEGER column holds; a bigger one in a URL would be a database error.
-MAX_ID = 2**31 - 1
 #: The `picker` argument names the form field a record created in a pop-up goes back to.
 PICKER_NAME = re.compile(r"^[a-z_]{1,40}$")
 
@@ -221,7 +219,7 @@ class StaffModelView(SpeaksUserLanguage, ModelView):
 
     def get_one(self, id):
         # A mangled ?id= is "no such record" (Flask-Admin says so), not a database error.
-        number = record_id(id)
+        number = parse_id(id)
         return None if number is None else super().get_one(str(number))
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
@@ -250,14 +248,6 @@ class StaffModelView(SpeaksUserLanguage, ModelView):
             abort(404)
         picked = {"field": picker, "id": str(self.get_pk_value(record)), "text": str(record)}
         return self.render("admin/crm_picked.html", picked=picked)
-
-
-def record_id(value: Any) -> int | None:
-    """The integer primary key in `value` (from a URL or a form), or None if it is not one."""
-    text = str(value or "")
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
-        return None
-    return int(text)
 
 
 def show_field_error(form, error: FieldError) -> None:

@@ -22,45 +22,26 @@ from crm.admin.base import (
     RecordSelectField,
     StaffModelView,
     current_staff,
-    record_id,
 )
+from crm.auth.queries import staff_members, staff_names
 from crm.auth.services import create_user, delete_user, update_user
 from crm.clock import lender_today
 from crm.customers import services as customer_services
 from crm.customers.queries import search_customers
 from crm.extensions import db
-from crm.formatting import (
-    CATEGORY_LABELS,
-    REPAYMENT_LABELS,
-    STATUS_COLOURS,
-    STATUS_LABELS,
-    day,
-    money,
-    percent,
-    phone,
-)
 from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField
+from crm.i18n.formats import day, money, percent, phone
+from crm.i18n.labels import CATEGORY_LABELS, REPAYMENT_LABELS, ROLE_LABELS, STATUS_LABELS
+from crm.lending.schedule import RepaymentMethod
+from crm.lending.status import LoanStatus
 from crm.loans import services as loan_services
-from crm.models import (
-    STAFF_ROLES,
-    Customer,
-    Loan,
-    LoanStatus,
-    Product,
-    ProductCategory,
-    RepaymentMethod,
-    Role,
-    User,
-)
+from crm.models import Customer, Loan, Product, ProductCategory, Role, User
 from crm.models.sorting import ukrainian_order
 from crm.products import services as product_services
 from crm.products.queries import product_names
+from crm.templating import STATUS_COLOURS
+from crm.validation import parse_id
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Admin"),
-    Role.MANAGER: _l("Manager"),
-    Role.CUSTOMER: _l("Customer"),
-}
 CUSTOMERS_AND_LOANS = _l("Customers and loans")
 
 
@@ -72,19 +53,8 @@ def enum_choices(enum_class: type[Enum], labels: Mapping[Enum, str]) -> dict[str
     }
 
 
-def staff_choices() -> list[tuple[int, str]]:
-    staff = db.session.scalars(
-        select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.full_name, User.email)
-    )
-    return [(user.id, user.display_name) for user in staff]
-
-
 def active_staff():
-    return db.session.scalars(
-        select(User)
-        .where(User.role.in_(STAFF_ROLES), User.active)
-        .order_by(User.full_name, User.email)
-    ).all()
+    return db.session.scalars(staff_members(active_only=True)).all()
 
 
 def date_filters(column, name: str) -> list:
@@ -123,7 +93,7 @@ class RecordLookup(QueryAjaxModelLoader):
     """A picker's loader that checks the id a form sends before the database sees it."""
 
     def get_one(self, pk):
-        number = record_id(pk)
+        number = parse_id(pk)
         return None if number is None else super().get_one(number)
 
 
@@ -190,7 +160,7 @@ class CustomerAdmin(StaffModelView):
     column_default_sort = [("created_at", True), ("id", True)]
     column_searchable_list = ["search_text"]
     column_filters = [
-        ChoiceFilter(Customer.manager_id, _l("Manager"), staff_choices, int),
+        ChoiceFilter(Customer.manager_id, _l("Manager"), lambda: staff_names(db.session), int),
         *date_filters(Customer.created_at, _l("Created")),
     ]
     column_formatters = {
@@ -291,7 +261,7 @@ class LoanAdmin(StaffModelView):
             _l("Category"),
             lambda: [(category.value, CATEGORY_LABELS[category]) for category in ProductCategory],
         ),
-        ChoiceFilter(Customer.manager_id, _l("Manager"), staff_choices, int),
+        ChoiceFilter(Customer.manager_id, _l("Manager"), lambda: staff_names(db.session), int),
         *date_filters(Loan.created_at, _l("Applied")),
     ]
     column_formatters = {
@@ -334,7 +304,6 @@ class LoanAdmin(StaffModelView):
         )
 
     def update_record(self, session, loan, data):
-        version = data.get("version")
         return loan_services.update_application(
             session,
             loan,
@@ -342,7 +311,7 @@ class LoanAdmin(StaffModelView):
             product=data["product"],
             amount=data["amount"],
             term_months=data["term_months"],
-            expected_version=int(version) if version and str(version).isdigit() else None,
+            expected_version=parse_id(data.get("version")),
         )
 
     def delete_record(self, session, loan):

@@ -14,13 +14,13 @@ from flask_login import current_user
 from crm.errors import wants_json
 from crm.extensions import db, login_manager
 from crm.models import STAFF_ROLES, Role, User
+from crm.validation import parse_id
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+    number = parse_id(user_id)
+    return None if number is None else db.session.get(User, number)
 
 
 @login_manager.unauthorized_handler

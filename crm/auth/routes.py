@@ -1,30 +1,12 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crm.auth import bp
 from crm.auth.forms import LoginForm
+from crm.auth.navigation import home_for, safe_next
 from crm.auth.services import authenticate
 from crm.extensions import db
-from crm.models import Role
-
-
-def safe_next(target: str | None) -> str | None:
-    """A local path to go on to after log-in; anything pointing off-site is dropped."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
-
-
-def home_for(user) -> str:
-    return url_for("account.index") if user.role is Role.CUSTOMER else url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

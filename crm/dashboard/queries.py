@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from crm.customers.queries import customer_count
+from crm.lending.status import LoanStatus
 from crm.loans.queries import loan_counts_by_status
-from crm.models import LoanStatus
 
 
 @dataclass(frozen=True)

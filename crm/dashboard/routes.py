@@ -4,9 +4,9 @@ from crm.clock import lender_today
 from crm.customers.queries import latest_customers
 from crm.dashboard import bp, queries
 from crm.extensions import db
+from crm.lending.status import LoanStatus
 from crm.loans import portfolio
 from crm.loans.queries import latest_loans
-from crm.models import LoanStatus
 
 #: Rows in each "latest" table and in the most overdue loans.
 LATEST = 10
@@ -29,8 +29,6 @@ def index():
         summary=queries.summary(db.session),
         portfolio=portfolio.portfolio(db.session, as_of),
         most_overdue=portfolio.most_overdue(db.session, as_of, LATEST),
-        bucket_labels=portfolio.BUCKET_LABELS,
-        bucket_colours=portfolio.BUCKET_COLOURS,
         card_statuses=CARD_STATUSES,
         latest_loans=latest_loans(db.session, LATEST),
         latest_customers=latest_customers(db.session, LATEST),

@@ -1,8 +1,4 @@
-"""Interface language: which one a request gets, the switch between them, and the helpers
-that make sorting and typed numbers follow the language."""
-
-from flask import Blueprint
-
-bp = Blueprint("i18n", __name__)
-
-from crm.i18n import routes  # noqa: E402, F401
+"""Speaking the user's language: which language a request or command gets, words for the
+stored values, numbers and dates written and read the way the language writes them, and
+the Ukrainian alphabetical order. Used by every layer above the models; the switch between
+languages is a page of its own (crm.language)."""

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.widgets import TextInput
 
-from crm.formatting import DATE_INPUT_FORMATS, amount, parse_amount, parse_day
+from crm.i18n.formats import DATE_INPUT_FORMATS, amount, parse_amount, parse_day
 
 #: The first input format of each language for moment.js, which the admin's picker uses.
 MOMENT_FORMATS = {"uk": "DD.MM.YYYY"}

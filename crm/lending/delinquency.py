@@ -28,6 +28,15 @@ class Bucket(enum.StrEnum):
     DPD_OVER_90 = "90+"
 
 
+#: The DPD range of each overdue bucket, in days, both ends included; None: no upper limit.
+BUCKET_DAYS: dict[Bucket, tuple[int, int | None]] = {
+    Bucket.DPD_1_30: (1, 30),
+    Bucket.DPD_31_60: (31, 60),
+    Bucket.DPD_61_90: (61, 90),
+    Bucket.DPD_OVER_90: (91, None),
+}
+
+
 def bucket_for(days_past_due: int) -> Bucket:
     """The delinquency bucket of a DPD figure: 0 current, 1–30, 31–60, 61–90, over 90 "90+".
 
@@ -35,15 +44,10 @@ def bucket_for(days_past_due: int) -> Bucket:
     """
     if days_past_due < 0:
         raise ValueError(f"days past due cannot be negative: {days_past_due}")
-    if days_past_due == 0:
-        return Bucket.CURRENT
-    if days_past_due <= 30:
-        return Bucket.DPD_1_30
-    if days_past_due <= 60:
-        return Bucket.DPD_31_60
-    if days_past_due <= 90:
-        return Bucket.DPD_61_90
-    return Bucket.DPD_OVER_90
+    for bucket, (low, high) in BUCKET_DAYS.items():
+        if low <= days_past_due and (high is None or days_past_due <= high):
+            return bucket
+    return Bucket.CURRENT
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 #: The smallest unit of money: one cent (kopiyka).
 CENT = Decimal("0.01")
-#: The rounding rule of every money figure (DESIGN "Money and loan maths").
+#: The rounding rule of every money figure: to the cent, halves away from zero.
 ROUNDING = ROUND_HALF_UP
 ZERO = Decimal("0.00")
 

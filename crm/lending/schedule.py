@@ -1,21 +1,24 @@
 """Repayment schedules: annuity (level payments) and differentiated (level principal).
 
-Conventions (DESIGN "Money and loan maths"): monthly periods, periodic rate
+Conventions: monthly periods, periodic rate
 r = annual rate / 12 / 100, every figure rounded to 0.01 half up per row, and the last row
 takes the whole remaining balance, so the principal parts sum to the amount exactly.
 """
 
 import calendar
+import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 
 from crm.lending.money import CONTEXT, ZERO, is_cents, round_money
 
-ANNUITY = "annuity"
-DIFFERENTIATED = "differentiated"
-#: Repayment methods, the same values as crm.models.RepaymentMethod.
-METHODS = (ANNUITY, DIFFERENTIATED)
+
+class RepaymentMethod(enum.StrEnum):
+    #: Level payments: each row pays the same, its interest share shrinking.
+    ANNUITY = "annuity"
+    #: Level principal: each row repays the same principal plus the interest on the balance.
+    DIFFERENTIATED = "differentiated"
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def annuity_schedule(
     """
     payment = annuity_payment(amount, annual_rate_percent, term_months)
     return _schedule(
-        ANNUITY,
+        RepaymentMethod.ANNUITY,
         amount,
         annual_rate_percent,
         term_months,
@@ -128,7 +131,7 @@ def differentiated_schedule(
     with localcontext(CONTEXT):
         level = round_money(amount / term_months)
     return _schedule(
-        DIFFERENTIATED,
+        RepaymentMethod.DIFFERENTIATED,
         amount,
         annual_rate_percent,
         term_months,
@@ -148,11 +151,13 @@ def build_schedule(
 
     Raises ValueError for an unknown method; otherwise as annuity_payment().
     """
-    if method == ANNUITY:
+    if method == RepaymentMethod.ANNUITY:
         return annuity_schedule(amount, annual_rate_percent, term_months, disbursed_on)
-    if method == DIFFERENTIATED:
+    if method == RepaymentMethod.DIFFERENTIATED:
         return differentiated_schedule(amount, annual_rate_percent, term_months, disbursed_on)
-    raise ValueError(f"unknown repayment method {method!r}; expected one of {', '.join(METHODS)}")
+    raise ValueError(
+        f"unknown repayment method {method!r}; expected one of {', '.join(RepaymentMethod)}"
+    )
 
 
 def _schedule(method, amount, annual_rate_percent, term_months, disbursed_on, principal_part):

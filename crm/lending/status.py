@@ -2,27 +2,31 @@
 
     pending ─▶ refused | withdrawn | active;   active ─▶ finished | written_off
 
-Statuses are plain strings equal to the values of crm.models.LoanStatus (a StrEnum, so its
-members work here unchanged); importing the model would pull Flask into this pure package.
+The one definition of the statuses: the loans table stores these values.
 """
+
+import enum
 
 from crm.lending.errors import LendingError
 
-PENDING = "pending"
-REFUSED = "refused"
-WITHDRAWN = "withdrawn"
-ACTIVE = "active"
-FINISHED = "finished"
-WRITTEN_OFF = "written_off"
+
+class LoanStatus(enum.StrEnum):
+    PENDING = "pending"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    ACTIVE = "active"
+    FINISHED = "finished"
+    WRITTEN_OFF = "written_off"
+
 
 #: Every status and the statuses it may move to; the ones with none are final.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    PENDING: frozenset({REFUSED, WITHDRAWN, ACTIVE}),
-    REFUSED: frozenset(),
-    WITHDRAWN: frozenset(),
-    ACTIVE: frozenset({FINISHED, WRITTEN_OFF}),
-    FINISHED: frozenset(),
-    WRITTEN_OFF: frozenset(),
+TRANSITIONS: dict[LoanStatus, frozenset[LoanStatus]] = {
+    LoanStatus.PENDING: frozenset({LoanStatus.REFUSED, LoanStatus.WITHDRAWN, LoanStatus.ACTIVE}),
+    LoanStatus.REFUSED: frozenset(),
+    LoanStatus.WITHDRAWN: frozenset(),
+    LoanStatus.ACTIVE: frozenset({LoanStatus.FINISHED, LoanStatus.WRITTEN_OFF}),
+    LoanStatus.FINISHED: frozenset(),
+    LoanStatus.WRITTEN_OFF: frozenset(),
 }
 
 

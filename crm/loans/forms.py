@@ -12,6 +12,7 @@ from wtforms.widgets import DateInput
 
 from crm.i18n.fields import MoneyField
 from crm.loans.services import MAX_REFERENCE
+from crm.validation import parse_id
 
 #: Longest reason kept; a reason is a sentence or two, not a document.
 MAX_REASON = 2000
@@ -24,8 +25,7 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        value = self.version.data or ""
-        return int(value) if value.isascii() and value.isdigit() else None
+        return parse_id(self.version.data)
 
 
 class StartLoanForm(VersionedForm):

@@ -3,14 +3,13 @@
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from crm.auth.queries import staff_names
 from crm.clock import lender_today
 from crm.extensions import db
-from crm.lending.delinquency import Bucket
+from crm.lending.delinquency import BUCKET_DAYS, Bucket
 from crm.loans import bp, portfolio
 from crm.paging import paginate
-
-#: The largest value an INTEGER id column holds; anything larger names no manager.
-MAX_ID = 2**31 - 1
+from crm.validation import parse_id
 
 
 @bp.get("/overdue")
@@ -27,10 +26,8 @@ def overdue():
         sort=sort,
         bucket=bucket,
         manager_id=manager_id,
-        buckets=list(portfolio.BUCKET_DAYS),
-        managers=portfolio.staff_names(db.session),
-        bucket_labels=portfolio.BUCKET_LABELS,
-        bucket_colours=portfolio.BUCKET_COLOURS,
+        buckets=list(BUCKET_DAYS),
+        managers=staff_names(db.session),
     )
 
 
@@ -42,7 +39,7 @@ def bucket_arg(value: str | None) -> Bucket | None:
         bucket = Bucket(value)
     except ValueError:
         bucket = None
-    if bucket not in portfolio.BUCKET_DAYS:
+    if bucket not in BUCKET_DAYS:
         abort(
             400,
             description=_(
@@ -57,6 +54,7 @@ def manager_arg(value: str | None) -> int | None:
     """The ?manager= filter: empty means all, anything but a user id is a 400."""
     if not value:
         return None
-    if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+    manager_id = parse_id(value)
+    if manager_id is None:
         abort(400, description=_("There is no manager “%(manager)s”.", manager=value[:40]))
-    return int(value)
+    return manager_id

@@ -13,44 +13,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, select
 from sqlalchemy.orm import Bundle, Session, aliased
 
 from crm.clock import lender_today
-from crm.lending.delinquency import Bucket, bucket_for
+from crm.lending.delinquency import BUCKET_DAYS, Bucket, bucket_for
 from crm.lending.money import CENT, ROUNDING
-from crm.models import STAFF_ROLES, Customer, Installment, Loan, LoanStatus, User
+from crm.lending.status import LoanStatus
+from crm.models import Customer, Installment, Loan, User
+from crm.models.customer import person_name
 
 #: PAR30 counts the loans more than this many days past due.
 PAR_DAYS = 30
 #: Due dates are a month apart, so an overdue loan's next installment (if any) falls due
 #: within this many days after any day: the overdue queue looks no further for it.
 NEXT_DUE_WITHIN = timedelta(days=31)
-
-#: The DPD range of each overdue bucket, in days; None: no upper limit.
-BUCKET_DAYS: dict[Bucket, tuple[int, int | None]] = {
-    Bucket.DPD_1_30: (1, 30),
-    Bucket.DPD_31_60: (31, 60),
-    Bucket.DPD_61_90: (61, 90),
-    Bucket.DPD_OVER_90: (91, None),
-}
-BUCKET_LABELS = {
-    Bucket.CURRENT: _l("Current"),
-    Bucket.DPD_1_30: _l("1–30 days"),
-    Bucket.DPD_31_60: _l("31–60 days"),
-    Bucket.DPD_61_90: _l("61–90 days"),
-    Bucket.DPD_OVER_90: _l("Over 90 days"),
-}
-
-#: Bootstrap colour of each bucket's badge.
-BUCKET_COLOURS = {
-    Bucket.CURRENT: "success",
-    Bucket.DPD_1_30: "warning",
-    Bucket.DPD_31_60: "danger",
-    Bucket.DPD_61_90: "danger",
-    Bucket.DPD_OVER_90: "dark",
-}
 
 
 def cents(amount: ColumnElement) -> ColumnElement[int]:
@@ -189,13 +166,10 @@ class _OverdueRows(Bundle):
 
         def make(row) -> OverdueLoan:
             values = dict(zip(labels, (proc(row) for proc in procs), strict=True))
-            name_parts = (values.pop("last_name"), values.pop("first_name"))
-            patronymic = values.pop("patronymic")
-            manager_name, manager_email = values.pop("manager_name"), values.pop("manager_email")
+            name = (values.pop(part) for part in ("last_name", "first_name", "patronymic"))
             return OverdueLoan(
                 as_of=as_of,
-                customer_name=" ".join(filter(None, (*name_parts, patronymic))),
-                manager_name=manager_name or manager_email,
+                customer_name=person_name(*name),
                 overdue_amount=from_cents(values.pop("overdue_cents")),
                 **values,
             )
@@ -259,8 +233,7 @@ def overdue_queue(
                 Customer.first_name,
                 Customer.patronymic,
                 Customer.phone,
-                manager.full_name.label("manager_name"),
-                manager.email.label("manager_email"),
+                manager.display_name.label("manager_name"),
                 Loan.oldest_unpaid_due_on,
                 per_loan.c.overdue_cents,
                 Loan.principal_outstanding,
@@ -287,13 +260,3 @@ def overdue_queue(
 def most_overdue(session: Session, as_of: date | None = None, limit: int = 10) -> list[OverdueLoan]:
     """The `limit` loans longest past due on `as_of` (default: the lender's today)."""
     return list(session.scalars(overdue_queue(as_of or lender_today()).limit(limit)))
-
-
-def staff_names(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of every staff user, by name: the managers the queue can be filtered by."""
-    rows = session.execute(
-        select(User.id, User.full_name, User.email)
-        .where(User.role.in_(STAFF_ROLES))
-        .order_by(User.full_name, User.email)
-    )
-    return [(user_id, full_name or email) for user_id, full_name, email in rows]

@@ -13,7 +13,8 @@ from crm.lending.delinquency import Delinquency, assess_delinquency
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.installments import amount_due
 from crm.lending.schedule import Schedule, ScheduleRow, build_schedule
-from crm.models import Installment, Loan, LoanStatus, Payment
+from crm.lending.status import LoanStatus
+from crm.models import Installment, Loan, Payment
 
 
 def loan_counts_by_status(

@@ -10,7 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.auth.access import roles_required
 from crm.clock import lender_today
 from crm.extensions import db
-from crm.formatting import day, money, parse_amount
+from crm.i18n.formats import day, money, parse_amount
+from crm.lending.status import LoanStatus
 from crm.loans import bp, queries, services
 from crm.loans.forms import (
     PaymentForm,
@@ -20,13 +21,11 @@ from crm.loans.forms import (
     WithdrawLoanForm,
     WriteOffForm,
 )
-from crm.models import Loan, LoanStatus, Payment, Product, Role
+from crm.models import Loan, Payment, Product, Role
 from crm.paging import paginate
 from crm.products.queries import product_names
-from crm.validation import FieldError
+from crm.validation import MAX_ID, FieldError, parse_id
 
-#: The largest id an INTEGER column holds; a bigger one in a URL is no such record.
-MAX_ID = 2**31 - 1
 LOAN_URL = f"/<int(max={MAX_ID}):loan_id>"
 
 
@@ -286,10 +285,8 @@ def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, stat
 def preview_terms():
     """The product, amount, term and rate (percent a year) in the query string, checked
     against the product's limits; FieldError names the first bad one."""
-    product_id = request.args.get("product", type=int)
-    product = (
-        db.session.get(Product, product_id) if product_id and 0 < product_id <= MAX_ID else None
-    )
+    product_id = parse_id(request.args.get("product"))
+    product = None if product_id is None else db.session.get(Product, product_id)
     if product is None:
         raise FieldError("product", _("Pick a product."))
     try:
@@ -302,8 +299,8 @@ def preview_terms():
         product, amount, request.args.get("term_months", type=int), new_product=False
     )
     rate = product.annual_rate
-    loan_id = request.args.get("loan", type=int)
-    if loan_id and 0 < loan_id <= MAX_ID:
+    loan_id = parse_id(request.args.get("loan"))
+    if loan_id is not None:
         loan = db.session.get(Loan, loan_id)
         if loan is not None and loan.product_id == product.id:
             rate = loan.annual_rate

@@ -17,24 +17,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.clock import lender_today
-from crm.formatting import STATUS_LABELS, day, money
+from crm.i18n.formats import day, money
+from crm.i18n.labels import STATUS_LABELS
 from crm.lending import status as lifecycle
 from crm.lending.allocation import OverpaymentError, allocate_payment
 from crm.lending.installments import Position, amount_due, position
 from crm.lending.schedule import build_schedule
-from crm.models import (
-    Customer,
-    Installment,
-    Loan,
-    LoanStatus,
-    Payment,
-    PaymentAllocation,
-    Product,
-    User,
-)
+from crm.lending.status import LoanStatus
+from crm.models import Customer, Installment, Loan, Payment, PaymentAllocation, Product, User
 from crm.models.types import utcnow
-from crm.products.services import check_money
-from crm.validation import FieldError
+from crm.validation import FieldError, check_money, required_text
 
 #: The longest payment reference the column holds.
 MAX_REFERENCE = 64
@@ -293,7 +285,7 @@ def refuse_loan(
     """
     _lock(session, loan, expected_version)
     status = _transition(loan, LoanStatus.REFUSED)
-    loan.refusal_reason = _required_text(reason, "reason")
+    loan.refusal_reason = required_text(reason, "reason")
     loan.status = status
     loan.decided_at = utcnow()
     loan.decided_by = by
@@ -333,7 +325,7 @@ def write_off_loan(
     """
     _lock(session, loan, expected_version)
     status = _transition(loan, LoanStatus.WRITTEN_OFF)
-    loan.write_off_reason = _required_text(reason, "reason")
+    loan.write_off_reason = required_text(reason, "reason")
     loan.status = status
     session.flush()
     return loan
@@ -384,7 +376,7 @@ def record_payment(
         raise FieldError("paid_on", _("This field is required."))
     if paid_on > today:
         raise FieldError("paid_on", _("The payment date cannot be in the future."))
-    reference = _required_text(reference, "reference")
+    reference = required_text(reference, "reference")
     if len(reference) > MAX_REFERENCE:
         raise FieldError(
             "reference",
@@ -454,7 +446,7 @@ def reverse_payment(session: Session, payment: Payment, *, reason: str | None, b
     Only admins may do this; the caller checks the role. Raises FieldError on "reason"
     when empty, and on "status" when the payment is already reversed.
     """
-    reason = _required_text(reason, "reason")
+    reason = required_text(reason, "reason")
     loan = payment.loan
     installments = _lock(session, loan)
     session.refresh(payment)
@@ -551,12 +543,3 @@ def _transition(loan: Loan, target: LoanStatus) -> LoanStatus:
 
 def _status(loan: Loan) -> str:
     return str(STATUS_LABELS[loan.status]).lower()
-
-
-def _required_text(value: str | None, field: str) -> str:
-    cleaned = (value or "").strip()
-    if not cleaned:
-        raise FieldError(field, _("This field is required."))
-    if "\x00" in cleaned:
-        raise FieldError(field, _("The text contains a character that cannot be stored."))
-    return cleaned

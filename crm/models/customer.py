@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from crm.models.user import User
 
 
+def person_name(last_name: str, first_name: str, patronymic: str | None) -> str:
+    """Last name, first name, patronymic: the order Ukrainian documents use; blanks skipped."""
+    return " ".join(part for part in (last_name, first_name, patronymic) if part)
+
+
 def search_key(*parts: str | None) -> str:
     """Text that `LIKE '%q%'` matches case-insensitively for any alphabet.
 
@@ -56,7 +61,7 @@ class Customer(Base):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+        return person_name(self.last_name, self.first_name, self.patronymic)
 
     def refresh_search_text(self) -> None:
         self.search_text = search_key(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.lending.status import LoanStatus
 from crm.models.base import Base
 from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
 from crm.models.types import Money, Rate, utcnow
@@ -19,15 +19,6 @@ if TYPE_CHECKING:
     from crm.models.product import Product
     from crm.models.servicing import Installment, Payment
     from crm.models.user import User
-
-
-class LoanStatus(enum.StrEnum):
-    PENDING = "pending"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    ACTIVE = "active"
-    FINISHED = "finished"
-    WRITTEN_OFF = "written_off"
 
 
 class Loan(Base):

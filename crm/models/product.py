@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from crm.lending.schedule import RepaymentMethod
 from crm.models.base import Base
 from crm.models.types import Money, Rate, utcnow
 
@@ -19,11 +20,6 @@ if TYPE_CHECKING:
 class ProductCategory(enum.StrEnum):
     SECURED = "secured"
     UNSECURED = "unsecured"
-
-
-class RepaymentMethod(enum.StrEnum):
-    ANNUITY = "annuity"
-    DIFFERENTIATED = "differentiated"
 
 
 #: Bounds every rate in the system obeys, in percent per year.

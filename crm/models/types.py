@@ -6,6 +6,8 @@ from typing import Annotated
 
 #: Money: Decimal in Python, Numeric(14, 2) in the database.
 Money = Annotated[Decimal, "money"]
+#: The largest amount a Money column holds.
+MAX_MONEY = Decimal("999999999999.99")
 #: An annual rate in percent (18.5 means 18.5 %), Numeric(7, 4).
 Rate = Annotated[Decimal, "rate"]
 

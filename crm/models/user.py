@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -58,9 +59,15 @@ class User(UserMixin, Base):
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
-    @property
+    @hybrid_property
     def display_name(self) -> str:
+        """The full name, or the e-mail for a login without one."""
         return self.full_name or self.email
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return case((cls.full_name != "", cls.full_name), else_=cls.email)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -9,13 +9,11 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.lending.money import is_cents
-from crm.models import Loan, Product, ProductCategory, RepaymentMethod
+from crm.lending.schedule import RepaymentMethod
+from crm.models import Loan, Product, ProductCategory
 from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
-from crm.validation import FieldError
+from crm.validation import FieldError, check_money
 
-#: The largest amount a Numeric(14, 2) column holds.
-MAX_MONEY = Decimal("999999999999.99")
 #: Rates are stored as Numeric(7, 4): percent with four decimals.
 RATE_STEP = Decimal("0.0001")
 
@@ -31,19 +29,6 @@ PRODUCT_FIELDS = (
     "repayment_method",
     "active",
 )
-
-
-def check_money(value: Decimal | None, field: str) -> Decimal:
-    """A positive amount in whole cents that the money columns can hold; FieldError if not."""
-    if value is None:
-        raise FieldError(field, _("This field is required."))
-    if not value.is_finite() or value <= 0:
-        raise FieldError(field, _("The amount must be greater than zero."))
-    if not is_cents(value):
-        raise FieldError(field, _("The amount has at most 2 decimal places."))
-    if value > MAX_MONEY:
-        raise FieldError(field, _("The amount is too large."))
-    return value
 
 
 def clean_product_data(

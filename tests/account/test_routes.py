@@ -1,7 +1,8 @@
 import re
 from decimal import Decimal
 
-from crm.models import LoanStatus, Role
+from crm.lending.status import LoanStatus
+from crm.models import Role
 from tests import factories
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from config import TestingConfig
 from crm import create_app
 from crm.extensions import db
+from crm.lending.status import LoanStatus
 from crm.loans.services import update_application
-from crm.models import Customer, Loan, LoanStatus, Product, Role, User
+from crm.models import Customer, Loan, Product, Role, User
 from tests import factories
 from tests.conftest import RollbackClient, csrf_token
 from tests.factories import PASSWORD

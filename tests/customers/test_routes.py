@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.models import LoanStatus
+from crm.lending.status import LoanStatus
 from tests import bulk, factories
 
 START = datetime(2025, 5, 1, 10, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from crm.clock import lender_today
-from crm.models import LoanStatus
+from crm.lending.status import LoanStatus
 from tests import bulk, factories
 from tests.factories import loan_with_installments
 

@@ -8,8 +8,8 @@ from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from crm.formatting import amount, day, money, number, parse_amount, parse_day, percent
 from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField
+from crm.i18n.formats import amount, day, money, number, parse_amount, parse_day, percent
 
 NBSP = "\u00a0"
 

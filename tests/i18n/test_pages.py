@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Customer, LoanStatus, Product, Role
+from crm.lending.status import LoanStatus
+from crm.models import Customer, Product, Role
 from tests import factories
 from tests.i18n.conftest import ENGLISH, UKRAINIAN
 

@@ -14,7 +14,7 @@ from crm.lending.delinquency import Bucket, assess_delinquency
 from crm.lending.installments import InstallmentState, amount_due
 from crm.lending.money import CENT, is_cents
 from crm.lending.schedule import (
-    METHODS,
+    RepaymentMethod,
     add_months,
     annuity_payment,
     build_schedule,
@@ -28,7 +28,7 @@ amounts = st.integers(1, 99_999_999_999_999).map(lambda cents: Decimal(cents).sc
 #: 0 to 200 % a year, to four places as the Rate column holds it.
 rates = st.integers(0, 2_000_000).map(lambda units: Decimal(units).scaleb(-4))
 terms = st.integers(1, 360)
-methods = st.sampled_from(METHODS)
+methods = st.sampled_from(list(RepaymentMethod))
 days = st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31))
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.lending.installments import amount_due, position
-from crm.models import Installment, Loan, LoanStatus, Payment, PaymentAllocation, Role
+from crm.lending.status import LoanStatus
+from crm.models import Installment, Loan, Payment, PaymentAllocation, Role
 from tests import factories
 from tests.factories import PASSWORD
 from tests.loans.conftest import APPLIED, DISBURSED, start

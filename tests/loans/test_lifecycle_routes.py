@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from crm import create_app
 from crm.clock import lender_today
 from crm.extensions import db
-from crm.models import Installment, Loan, LoanStatus, Role
+from crm.lending.status import LoanStatus
+from crm.models import Installment, Loan, Role
 from tests import factories
 from tests.conftest import RollbackClient, csrf_token
 from tests.loans.conftest import APPLIED, DISBURSED, snapshot, start

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from crm.clock import lender_today
-from crm.models import LoanStatus, Role
+from crm.lending.status import LoanStatus
+from crm.models import Role
 from tests.factories import CustomerFactory, LoanFactory, UserFactory, loan_with_installments
 
 URL = "/loans/overdue"

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.delinquency import bucket_for
+from crm.lending.status import LoanStatus
 from crm.loans import services
-from crm.models import Installment, Loan, LoanStatus, Payment
+from crm.models import Installment, Loan, Payment
 from tests import factories
 from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start
 from tests.loans.test_lifecycle_routes import field_errors, flashes

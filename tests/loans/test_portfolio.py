@@ -8,8 +8,9 @@ from sqlalchemy import text
 
 from crm.extensions import db
 from crm.lending.delinquency import Bucket
+from crm.lending.status import LoanStatus
 from crm.loans import portfolio
-from crm.models import LoanStatus, Role
+from crm.models import Role
 from tests.factories import CustomerFactory, LoanFactory, UserFactory, loan_with_installments
 
 AS_OF = date(2025, 6, 30)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from crm.clock import lender_today
-from crm.models import RepaymentMethod
+from crm.lending.schedule import RepaymentMethod
 from tests import factories
 
 

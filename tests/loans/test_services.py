@@ -4,13 +4,14 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
+from crm.lending.status import LoanStatus
 from crm.loans.services import (
     apply_for_loan,
     check_application,
     delete_application,
     update_application,
 )
-from crm.models import Loan, LoanStatus
+from crm.models import Loan
 from crm.validation import FieldError
 from tests import factories
 

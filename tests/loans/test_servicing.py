@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
+from crm.lending.schedule import RepaymentMethod
+from crm.lending.status import LoanStatus
 from crm.loans import services
-from crm.models import Installment, Loan, LoanStatus, Payment, PaymentAllocation, RepaymentMethod
+from crm.models import Installment, Loan, Payment, PaymentAllocation
 from crm.validation import FieldError
 from tests import factories
 from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from crm.models import ProductCategory, RepaymentMethod
+from crm.lending.schedule import RepaymentMethod
+from crm.models import ProductCategory
 from tests import factories
 
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 
 from crm.extensions import db
-from crm.models import Product, ProductCategory, RepaymentMethod
+from crm.lending.schedule import RepaymentMethod
+from crm.models import Product, ProductCategory
 from crm.products.services import (
     clean_product_data,
     create_product,

@@ -1,5 +1,5 @@
-"""Template filters for money, dates and statuses, formatted for the request's locale,
-and the reverse: amounts and dates as people type them in that locale."""
+"""Money, numbers, dates and phone numbers written for the user's language, and the
+reverse: amounts and dates read the way people type them in that language."""
 
 import re
 from datetime import date, datetime
@@ -8,7 +8,6 @@ from decimal import Decimal
 import phonenumbers
 from babel import Locale
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
-from flask import Flask
 from flask_babel import (
     format_currency,
     format_date,
@@ -16,42 +15,8 @@ from flask_babel import (
     format_decimal,
     get_locale,
 )
-from flask_babel import lazy_gettext as _l
-
-from crm.i18n.locale import LANGUAGE_NAMES
-from crm.models import LoanStatus, ProductCategory, RepaymentMethod
 
 CURRENCY = "UAH"
-
-#: Bootstrap colour of each status badge.
-STATUS_COLOURS = {
-    LoanStatus.PENDING: "warning",
-    LoanStatus.REFUSED: "danger",
-    LoanStatus.WITHDRAWN: "secondary",
-    LoanStatus.ACTIVE: "primary",
-    LoanStatus.FINISHED: "success",
-    LoanStatus.WRITTEN_OFF: "dark",
-}
-
-#: What users read for each status; the stored values stay English identifiers.
-STATUS_LABELS = {
-    LoanStatus.PENDING: _l("Pending"),
-    LoanStatus.REFUSED: _l("Refused"),
-    LoanStatus.WITHDRAWN: _l("Withdrawn"),
-    LoanStatus.ACTIVE: _l("Active"),
-    LoanStatus.FINISHED: _l("Finished"),
-    LoanStatus.WRITTEN_OFF: _l("Written off"),
-}
-
-CATEGORY_LABELS = {
-    ProductCategory.SECURED: _l("Secured"),
-    ProductCategory.UNSECURED: _l("Unsecured"),
-}
-
-REPAYMENT_LABELS = {
-    RepaymentMethod.ANNUITY: _l("Annuity"),
-    RepaymentMethod.DIFFERENTIATED: _l("Differentiated"),
-}
 
 #: Money patterns per language; the no-break spaces keep an amount on one line.
 #: Ukrainian writes "грн" after the amount (CLDR's default symbol is ₴, which people rarely
@@ -161,18 +126,3 @@ def parse_day(text: str | None, locale: Locale | str | None = None) -> date | No
         except ValueError:
             continue
     raise ValueError(f"{text!r} is not a date")
-
-
-def register(app: Flask) -> None:
-    app.add_template_filter(money)
-    app.add_template_filter(amount)
-    app.add_template_filter(number)
-    app.add_template_filter(percent)
-    app.add_template_filter(day)
-    app.add_template_filter(phone)
-    app.add_template_global(STATUS_COLOURS, "status_colours")
-    app.add_template_global(STATUS_LABELS, "status_labels")
-    app.add_template_global(CATEGORY_LABELS, "category_labels")
-    app.add_template_global(REPAYMENT_LABELS, "repayment_labels")
-    app.add_template_global(LANGUAGE_NAMES, "language_names")
-    app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")

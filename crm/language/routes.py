@@ -1,10 +1,10 @@
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from crm.auth.routes import home_for, safe_next
+from crm.auth.navigation import home_for, safe_next
 from crm.extensions import db
-from crm.i18n import bp, services
 from crm.i18n.locale import COOKIE_MAX_AGE, COOKIE_NAME, known
+from crm.language import bp, services
 
 
 @bp.post("/language")

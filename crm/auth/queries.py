@@ -1,0 +1,18 @@
+"""Reading logins: the staff members that lists, filters and pickers offer."""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from crm.models import STAFF_ROLES, User
+
+
+def staff_members(*, active_only: bool = False) -> Select:
+    """Staff users by name (then e-mail); `active_only` leaves out deactivated logins."""
+    statement = select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.full_name, User.email)
+    return statement.where(User.active) if active_only else statement
+
+
+def staff_names(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every staff user, by name: the managers a list can be filtered by."""
+    statement = staff_members().with_only_columns(User.id, User.display_name)
+    return [(user_id, name) for user_id, name in session.execute(statement)]

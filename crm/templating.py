@@ -1,0 +1,47 @@
+"""What every template can use: the filters that write values for the user's language,
+the words for stored values, and the colours of the status badges."""
+
+from flask import Flask
+from flask_babel import get_locale
+
+from crm.i18n.formats import amount, day, money, number, percent, phone
+from crm.i18n.labels import BUCKET_LABELS, CATEGORY_LABELS, REPAYMENT_LABELS, STATUS_LABELS
+from crm.i18n.locale import LANGUAGE_NAMES
+from crm.lending.delinquency import Bucket
+from crm.lending.status import LoanStatus
+
+#: Bootstrap colour of each status badge.
+STATUS_COLOURS = {
+    LoanStatus.PENDING: "warning",
+    LoanStatus.REFUSED: "danger",
+    LoanStatus.WITHDRAWN: "secondary",
+    LoanStatus.ACTIVE: "primary",
+    LoanStatus.FINISHED: "success",
+    LoanStatus.WRITTEN_OFF: "dark",
+}
+
+#: Bootstrap colour of each bucket's badge.
+BUCKET_COLOURS = {
+    Bucket.CURRENT: "success",
+    Bucket.DPD_1_30: "warning",
+    Bucket.DPD_31_60: "danger",
+    Bucket.DPD_61_90: "danger",
+    Bucket.DPD_OVER_90: "dark",
+}
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(amount)
+    app.add_template_filter(number)
+    app.add_template_filter(percent)
+    app.add_template_filter(day)
+    app.add_template_filter(phone)
+    app.add_template_global(STATUS_COLOURS, "status_colours")
+    app.add_template_global(STATUS_LABELS, "status_labels")
+    app.add_template_global(CATEGORY_LABELS, "category_labels")
+    app.add_template_global(REPAYMENT_LABELS, "repayment_labels")
+    app.add_template_global(BUCKET_COLOURS, "bucket_colours")
+    app.add_template_global(BUCKET_LABELS, "bucket_labels")
+    app.add_template_global(LANGUAGE_NAMES, "language_names")
+    app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
