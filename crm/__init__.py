@@ -1,9 +1,7 @@
 """Credit CRM: the application factory."""
 
-from flask import Flask, has_request_context, request
+from flask import Flask
 from flask_babel import refresh as refresh_locale
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from config import DEV_SECRET_KEY, Config, config_from_env
 from crm.extensions import babel, csrf, db, login_manager, migrate
@@ -39,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from crm.i18n.locale import select_locale
 
     db.init_app(app)
+    register_database(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -50,6 +49,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
+
+
+def register_database(app: Flask) -> None:
+    from crm.database import configure_sqlite, reads_after_the_request, writes_from_the_start
+
+    with app.app_context():
+        configure_sqlite(db.engine)
+    app.before_request(writes_from_the_start)
+    app.teardown_request(reads_after_the_request)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -97,51 +105,3 @@ def register_commands(app: Flask) -> None:
     from crm.cli import register
 
     register(app)
-
-
-#: Requests that may write; their transactions take the write lock when they begin.
-WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def _is_sqlite3(dbapi_connection) -> bool:
-    return type(dbapi_connection).__module__ == "sqlite3"
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Foreign keys are off by default in SQLite, and WAL lets readers run beside a writer."""
-    if not _is_sqlite3(dbapi_connection):
-        return
-    from crm.i18n.collation import sqlite_collation
-    from crm.models.sorting import SQLITE_COLLATION
-
-    # SQLite knows no Ukrainian alphabetical order: names sort with this one (ukrainian_order).
-    dbapi_connection.create_collation(SQLITE_COLLATION, sqlite_collation)
-    # The sqlite3 module would BEGIN only before the first write, too late to take the
-    # write lock (and it breaks SAVEPOINTs); _sqlite_begin emits BEGIN itself instead.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
-    """Begin a request's transaction that may write with the write lock already held.
-
-    A deferred transaction that reads and then writes cannot wait for the lock: when another
-    writer committed in between, SQLite refuses it at once ("database is locked"), so of two
-    managers posting payments on one loan, one would get an error. BEGIN IMMEDIATE makes the
-    second writer wait (busy_timeout) and then read what the first one wrote. Page views
-    only read and begin deferred, so they never wait for a writer. Outside requests (CLI,
-    tests) transactions stay deferred: SQLite still never loses a write there, a clash
-    fails instead of waiting.
-    """
-    dbapi_connection = connection.connection.dbapi_connection
-    if not _is_sqlite3(dbapi_connection):
-        return
-    writes = has_request_context() and request.method in WRITING_METHODS
-    # Straight to the driver, as psycopg begins implicitly: query counts match on both.
-    dbapi_connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")

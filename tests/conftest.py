@@ -139,6 +139,13 @@ def staff_client(client, login, manager) -> FlaskClient:
     return client
 
 
+@pytest.fixture
+def admin_client(client, login, admin_user) -> FlaskClient:
+    """A client logged in as an admin."""
+    login(admin_user)
+    return client
+
+
 @dataclass
 class QueryLog:
     statements: list[str] = field(default_factory=list)

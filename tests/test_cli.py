@@ -13,7 +13,8 @@ from crm.lending.allocation import allocate_payment, apply_allocations
 from crm.lending.installments import InstallmentState, position
 from crm.lending.schedule import build_schedule
 from crm.lending.status import LoanStatus
-from crm.loans import portfolio
+from crm.loans.queries import overdue as queue
+from crm.loans.queries import portfolio
 from crm.models import (
     Customer,
     Installment,
@@ -439,7 +440,7 @@ def test_demo_has_overdue_loans_in_several_buckets(runner):
     load(runner, "--customers", "30")
     today = datetime.now(UTC).date()
 
-    rows = db.session.scalars(portfolio.overdue_queue(today)).all()
+    rows = db.session.scalars(queue.overdue_queue(today)).all()
     figures = portfolio.portfolio(db.session, today)
 
     assert len({row.bucket for row in rows}) >= 2

@@ -34,7 +34,7 @@ from crm.i18n.formats import day, money, percent, phone
 from crm.i18n.labels import CATEGORY_LABELS, REPAYMENT_LABELS, ROLE_LABELS, STATUS_LABELS
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.loans import services as loan_services
+from crm.loans.services import applications
 from crm.models import Customer, Loan, Product, ProductCategory, Role, User
 from crm.models.sorting import ukrainian_order
 from crm.products import services as product_services
@@ -299,12 +299,12 @@ class LoanAdmin(StaffModelView):
     form_extra_fields = {"version": HiddenField()}
 
     def create_record(self, session, data):
-        return loan_services.apply_for_loan(
+        return applications.apply_for_loan(
             session, data["customer"], data["product"], data["amount"], data["term_months"]
         )
 
     def update_record(self, session, loan, data):
-        return loan_services.update_application(
+        return applications.update_application(
             session,
             loan,
             customer=data["customer"],
@@ -315,7 +315,7 @@ class LoanAdmin(StaffModelView):
         )
 
     def delete_record(self, session, loan):
-        loan_services.delete_application(session, loan)
+        applications.delete_application(session, loan)
 
 
 class ProductAdmin(StaffModelView):

@@ -28,20 +28,9 @@ def create_user(
     customer: Customer | None = None,
 ) -> User:
     """Add a login; raises FieldError for a bad or taken e-mail, a short password, a bad link."""
-    address = normalise_email(email, required=True)
-    if session.scalar(select(func.count()).select_from(User).where(User.email == address)):
-        raise FieldError(
-            "email", _("A user with the e-mail %(email)s already exists.", email=address)
-        )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError(
-            "password",
-            _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
-        )
-    if customer is not None and role is not Role.CUSTOMER:
-        raise FieldError("customer", _("Only a customer login can be linked to a customer."))
-    if customer is not None and customer.login is not None:
-        raise FieldError("customer", _("This customer already has a login."))
+    address = _free_email(session, email)
+    _check_password(password)
+    _check_customer_link(role, customer)
     user = User(
         email=address,
         role=role,
@@ -72,13 +61,7 @@ def update_user(
     would change their own role or deactivate themselves (nobody locks themselves out); and
     when a manager of customers would stop being staff (reassign the customers first).
     """
-    address = normalise_email(email, required=True)
-    taken = select(func.count()).select_from(User).where(User.email == address, User.id != user.id)
-    with session.no_autoflush:
-        if session.scalar(taken):
-            raise FieldError(
-                "email", _("A user with the e-mail %(email)s already exists.", email=address)
-            )
+    address = _free_email(session, email, user)
     if acting_user is not None and acting_user.id == user.id:
         if role is not user.role:
             raise FieldError("role", _("You cannot change your own role."))
@@ -88,15 +71,9 @@ def update_user(
         session, select(Customer.id).where(Customer.manager_id == user.id)
     ):
         raise FieldError("role", _("This user manages customers; give them another manager first."))
-    if password and len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError(
-            "password",
-            _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
-        )
-    if customer is not None and role is not Role.CUSTOMER:
-        raise FieldError("customer", _("Only a customer login can be linked to a customer."))
-    if customer is not None and customer.login is not None and customer.login is not user:
-        raise FieldError("customer", _("This customer already has a login."))
+    if password:
+        _check_password(password)
+    _check_customer_link(role, customer, user)
     user.email = address
     user.role = role
     user.active = active
@@ -143,6 +120,38 @@ def delete_user(session: Session, user: User, *, acting_user: User | None = None
         )
     session.delete(user)
     session.flush()
+
+
+def _free_email(session: Session, email: str, user: User | None = None) -> str:
+    """The address normalised; taken by another login (not `user`) is an error."""
+    address = normalise_email(email, required=True)
+    taken = select(func.count()).select_from(User).where(User.email == address)
+    if user is not None:
+        taken = taken.where(User.id != user.id)
+    with session.no_autoflush:
+        if session.scalar(taken):
+            raise FieldError(
+                "email", _("A user with the e-mail %(email)s already exists.", email=address)
+            )
+    return address
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise FieldError(
+            "password",
+            _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+        )
+
+
+def _check_customer_link(role: Role, customer: Customer | None, user: User | None = None) -> None:
+    """Only a customer login is linked to a customer, and one customer has one login."""
+    if customer is None:
+        return
+    if role is not Role.CUSTOMER:
+        raise FieldError("customer", _("Only a customer login can be linked to a customer."))
+    if customer.login is not None and customer.login is not user:
+        raise FieldError("customer", _("This customer already has a login."))
 
 
 def _exists(session: Session, statement) -> bool:

@@ -2,7 +2,7 @@ from flask import current_app, render_template, request, url_for
 
 from crm.customers import bp, queries
 from crm.extensions import db
-from crm.loans.queries import customer_loans, loan_counts_by_status
+from crm.loans.queries.loans import customer_loans, loan_counts_by_status
 from crm.models import Customer
 from crm.paging import paginate
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from crm.customers.queries import customer_count
 from crm.lending.status import LoanStatus
-from crm.loans.queries import loan_counts_by_status
+from crm.loans.queries.loans import loan_counts_by_status
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ from crm.customers.queries import latest_customers
 from crm.dashboard import bp, queries
 from crm.extensions import db
 from crm.lending.status import LoanStatus
-from crm.loans import portfolio
-from crm.loans.queries import latest_loans
+from crm.loans.queries.loans import latest_loans
+from crm.loans.queries.overdue import most_overdue
+from crm.loans.queries.portfolio import portfolio
 
 #: Rows in each "latest" table and in the most overdue loans.
 LATEST = 10
-#: The order of the status cards: the seed's panel first, then the rest of the lifecycle.
+#: The order of the status cards: refused, pending, active and finished first (the figures
+#: managers look for), then the rest of the lifecycle.
 CARD_STATUSES = (
     LoanStatus.REFUSED,
     LoanStatus.PENDING,
@@ -27,8 +29,8 @@ def index():
     return render_template(
         "dashboard/index.html",
         summary=queries.summary(db.session),
-        portfolio=portfolio.portfolio(db.session, as_of),
-        most_overdue=portfolio.most_overdue(db.session, as_of, LATEST),
+        portfolio=portfolio(db.session, as_of),
+        most_overdue=most_overdue(db.session, as_of, LATEST),
         card_statuses=CARD_STATUSES,
         latest_loans=latest_loans(db.session, LATEST),
         latest_customers=latest_customers(db.session, LATEST),

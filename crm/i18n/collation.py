@@ -1,6 +1,6 @@
 """Sorting names in Ukrainian alphabetical order: the comparison SQLite calls.
 
-SQLite has no Ukrainian collation, so crm/__init__.py registers `sqlite_collation` on each
+SQLite has no Ukrainian collation, so crm/database.py registers `sqlite_collation` on each
 connection under the name crm.models.sorting.SQLITE_COLLATION. The SQL side,
 `ukrainian_order(column)`, is defined beside the models, which index by it
 (crm/models/sorting.py).

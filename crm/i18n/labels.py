@@ -40,3 +40,8 @@ BUCKET_LABELS = {
     Bucket.DPD_61_90: _l("61–90 days"),
     Bucket.DPD_OVER_90: _l("Over 90 days"),
 }
+
+
+def status_word(status: LoanStatus) -> str:
+    """The status as a word inside a sentence ("loan #7 is refused")."""
+    return str(STATUS_LABELS[status]).lower()

@@ -11,7 +11,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import DateInput
 
 from crm.i18n.fields import MoneyField
-from crm.loans.services import MAX_REFERENCE
+from crm.loans.services.payments import MAX_REFERENCE
 from crm.validation import parse_id
 
 #: Longest reason kept; a reason is a sentence or two, not a document.

@@ -3,11 +3,11 @@
 Neither database sorts Cyrillic this way by default: SQLite compares code points (which
 puts Є, І, Ї and Ґ after Я), and PostgreSQL follows the database's collation, often C or
 en_US. `ukrainian_order(column)` is an expression to ORDER BY, or to index, that compiles per
-dialect to the collation registered on each SQLite connection (crm/__init__.py, with the
+dialect to the collation registered on each SQLite connection (crm/database.py, with the
 comparison in crm/i18n/collation.py) or to PostgreSQL's ICU collation for Ukrainian.
 
-It lives beside the models, not in crm.i18n, because a model's index is built from it and
-the crm.i18n package imports its routes, which import the models.
+It lives beside the models, not in crm.i18n, because a model's index is built from it, and
+the models import nothing from the layers above them (CONTRIBUTING.md, "Layers").
 """
 
 from sqlalchemy import Index, String

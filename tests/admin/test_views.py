@@ -14,7 +14,7 @@ from config import TestingConfig
 from crm import create_app
 from crm.extensions import db
 from crm.lending.status import LoanStatus
-from crm.loans.services import update_application
+from crm.loans.services.applications import update_application
 from crm.models import Customer, Loan, Product, Role, User
 from tests import factories
 from tests.conftest import RollbackClient, csrf_token

@@ -139,11 +139,7 @@ _STRUCTURAL = (
 
 def _constants(node: nodes.Node, printed: bool) -> Iterator[tuple[nodes.Const, bool]]:
     """(constant, whether it is printed as it is) for each string constant outside gettext."""
-    if isinstance(node, _STRUCTURAL):
-        return
-    if isinstance(node, nodes.Call) and _called_name(node) in GETTEXT_NAMES | NON_TEXT_CALLS:
-        return
-    if isinstance(node, nodes.Keyword) and node.key.endswith("class_"):
+    if _holds_no_text(node):
         return
     if isinstance(node, nodes.Const):
         if isinstance(node.value, str):
@@ -163,6 +159,15 @@ def _constants(node: nodes.Node, printed: bool) -> Iterator[tuple[nodes.Const, b
     keeps_printing = isinstance(node, nodes.Filter | nodes.Concat | nodes.Or | nodes.And)
     for child in node.iter_child_nodes():
         yield from _constants(child, printed and keeps_printing)
+
+
+def _holds_no_text(node: nodes.Node) -> bool:
+    """Structure, gettext and other calls whose strings are not shown, and CSS classes."""
+    if isinstance(node, _STRUCTURAL):
+        return True
+    if isinstance(node, nodes.Call) and _called_name(node) in GETTEXT_NAMES | NON_TEXT_CALLS:
+        return True
+    return isinstance(node, nodes.Keyword) and node.key.endswith("class_")
 
 
 def unmarked_in_template(env: Environment, path: Path, root: Path = TEMPLATES) -> list[Unmarked]:

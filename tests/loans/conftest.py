@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.loans import services
+from crm.loans.services import lifecycle, payments
 from crm.models import Installment, Loan, Payment, PaymentAllocation, User
 from tests import factories
 
@@ -35,13 +35,13 @@ def pending(product):
 
 
 def start(loan: Loan, by: User, disbursed_on: date = DISBURSED) -> Loan:
-    services.start_loan(db.session, loan, disbursed_on=disbursed_on, by=by)
+    lifecycle.start_loan(db.session, loan, disbursed_on=disbursed_on, by=by)
     db.session.commit()
     return loan
 
 
 def pay(loan: Loan, by: User, amount: str, reference: str, paid_on: date = DISBURSED):
-    posting = services.record_payment(
+    posting = payments.record_payment(
         db.session,
         loan,
         amount=Decimal(amount),

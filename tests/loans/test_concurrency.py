@@ -44,13 +44,34 @@ def test_payments_posted_at_once_are_each_recorded_exactly_once(app, product, ma
     managers = [factories.UserFactory(role=Role.MANAGER) for _ in range(THREADS)]
     loan_id, emails = loan.id, [user.email for user in managers]
     work = {
-        n: [f"T{n}-{k}" for k in range(OWN_REFERENCES)] + [f"SHARED-{n % SHARED_REFERENCES}"]
+        emails[n]: [f"T{n}-{k}" for k in range(OWN_REFERENCES)]
+        + [f"SHARED-{n % SHARED_REFERENCES}"]
         for n in range(THREADS)
     }
     # The test's own session holds no transaction (and so no lock) while the threads run.
     db.session.rollback()
 
-    barrier = threading.Barrier(THREADS)
+    said = post_all_at_once(app, loan_id, work)
+
+    posted = [reference for references in work.values() for reference in references]
+    unique = set(posted)
+    assert len(posted) >= 20
+    assert len(posted) - len(unique) == SHARED_REFERENCES
+    # Every post was answered: recorded the first time, "already recorded" the second.
+    assert len(said) == len(posted), said
+    recorded = Counter(m.group(1) for m in map(RECORDED.match, said) if m)
+    already = Counter(m.group(1) for m in map(ALREADY.match, said) if m)
+    assert sum(recorded.values()) + sum(already.values()) == len(posted), said
+    assert recorded == Counter(unique)
+    assert already == Counter(f"SHARED-{n}" for n in range(SHARED_REFERENCES))
+    db.session.rollback()
+    assert_ledger_holds_each_once(loan_id, unique)
+
+
+def post_all_at_once(app, loan_id: int, work: dict[str, list[str]]) -> list[str]:
+    """Each manager (by e-mail) logs in, waits for the others, then posts their references;
+    returns every message the pages flashed. A failure in any thread fails the test."""
+    barrier = threading.Barrier(len(work))
     said: list[str] = []
     failures: list[BaseException] = []
     lock = threading.Lock()
@@ -80,32 +101,20 @@ def test_payments_posted_at_once_are_each_recorded_exactly_once(app, product, ma
                 failures.append(error)
             barrier.abort()
 
-    threads = [
-        threading.Thread(target=manager_at_work, args=(emails[n], work[n])) for n in range(THREADS)
-    ]
+    threads = [threading.Thread(target=manager_at_work, args=item) for item in work.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not failures, failures
-    posted = [reference for references in work.values() for reference in references]
-    unique = set(posted)
-    assert len(posted) >= 20
-    assert len(posted) - len(unique) == SHARED_REFERENCES
+    return said
 
-    # Every post was answered: recorded the first time, "already recorded" the second.
-    assert len(said) == len(posted), said
-    recorded = Counter(m.group(1) for m in map(RECORDED.match, said) if m)
-    already = Counter(m.group(1) for m in map(ALREADY.match, said) if m)
-    assert sum(recorded.values()) + sum(already.values()) == len(posted), said
-    assert recorded == Counter(unique)
-    assert already == Counter(f"SHARED-{n}" for n in range(SHARED_REFERENCES))
 
-    # The database agrees, to the cent.
-    db.session.rollback()
+def assert_ledger_holds_each_once(loan_id: int, references: set[str]) -> None:
+    """The payments, allocations, installments and loan agree, to the cent."""
     payments = db.session.scalars(select(Payment).where(Payment.loan_id == loan_id)).all()
-    assert Counter(payment.reference for payment in payments) == Counter(unique)
-    accepted = sum((amount_for(reference) for reference in unique), Decimal(0))
+    assert Counter(payment.reference for payment in payments) == Counter(references)
+    accepted = sum((amount_for(reference) for reference in references), Decimal(0))
     assert sum(payment.amount for payment in payments) == accepted
     allocations = db.session.scalars(
         select(PaymentAllocation).join(Payment).where(Payment.loan_id == loan_id)

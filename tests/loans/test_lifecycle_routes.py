@@ -33,24 +33,12 @@ def field_errors(html: str, name: str) -> list[str]:
     return re.findall(r'<div class="invalid-feedback">(.*?)</div>', match.group(0), re.DOTALL)
 
 
-@pytest.fixture
-def staff(client, login, manager):
-    login(manager)
-    return client
-
-
-@pytest.fixture
-def admin(client, login, admin_user):
-    login(admin_user)
-    return client
-
-
 def post(client, loan, action, **data):
     return client.post(f"/loans/{loan.id}/{action}", data={"version": loan.version, **data})
 
 
-def test_pending_loan_page_offers_the_decision_with_todays_date(staff, pending):
-    html = staff.get(f"/loans/{pending.id}").get_data(as_text=True)
+def test_pending_loan_page_offers_the_decision_with_todays_date(staff_client, pending):
+    html = staff_client.get(f"/loans/{pending.id}").get_data(as_text=True)
     for action in ("start", "refuse", "withdraw"):
         assert f'action="/loans/{pending.id}/{action}"' in html
     assert f'value="{lender_today().isoformat()}"' in html
@@ -59,8 +47,8 @@ def test_pending_loan_page_offers_the_decision_with_todays_date(staff, pending):
     assert "/payments" not in html
 
 
-def test_manager_starts_a_loan(staff, pending, manager):
-    response = post(staff, pending, "start", disbursed_on=DISBURSED.isoformat())
+def test_manager_starts_a_loan(staff_client, pending, manager):
+    response = post(staff_client, pending, "start", disbursed_on=DISBURSED.isoformat())
     assert response.status_code == 302
     assert response.headers["Location"] == f"/loans/{pending.id}"
     loan = db.session.get(Loan, pending.id)
@@ -71,14 +59,14 @@ def test_manager_starts_a_loan(staff, pending, manager):
     )
     count = select(func.count()).select_from(Installment).where(Installment.loan_id == loan.id)
     assert db.session.scalar(count) == 12
-    html = staff.get(f"/loans/{pending.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{pending.id}").get_data(as_text=True)
     assert f"Loan #{loan.id} has started." in flashes(html)
 
 
-def test_start_with_a_future_date_is_shown_beside_the_field(staff, pending):
+def test_start_with_a_future_date_is_shown_beside_the_field(staff_client, pending):
     before = snapshot(pending.id)
     tomorrow = lender_today() + timedelta(days=1)
-    response = post(staff, pending, "start", disbursed_on=tomorrow.isoformat())
+    response = post(staff_client, pending, "start", disbursed_on=tomorrow.isoformat())
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert field_errors(html, "disbursed_on") == ["The disbursement date cannot be in the future."]
@@ -86,25 +74,25 @@ def test_start_with_a_future_date_is_shown_beside_the_field(staff, pending):
     assert snapshot(pending.id) == before
 
 
-def test_start_with_a_mangled_date_is_shown_beside_the_field(staff, pending):
-    response = post(staff, pending, "start", disbursed_on="31.02.2025x")
+def test_start_with_a_mangled_date_is_shown_beside_the_field(staff_client, pending):
+    response = post(staff_client, pending, "start", disbursed_on="31.02.2025x")
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True), "disbursed_on")
     assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
 
 
-def test_manager_refuses_with_a_reason(staff, pending, manager):
-    response = post(staff, pending, "refuse", reason="  Income not confirmed ")
+def test_manager_refuses_with_a_reason(staff_client, pending, manager):
+    response = post(staff_client, pending, "refuse", reason="  Income not confirmed ")
     assert response.status_code == 302
     loan = db.session.get(Loan, pending.id)
     assert (loan.status, loan.refusal_reason) == (LoanStatus.REFUSED, "Income not confirmed")
-    html = staff.get(f"/loans/{loan.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{loan.id}").get_data(as_text=True)
     assert f"Loan #{loan.id} is refused." in flashes(html)
     assert "Income not confirmed" in html
 
 
-def test_refusal_without_a_reason_is_shown_beside_the_field(staff, pending):
-    response = post(staff, pending, "refuse", reason=" ")
+def test_refusal_without_a_reason_is_shown_beside_the_field(staff_client, pending):
+    response = post(staff_client, pending, "refuse", reason=" ")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert field_errors(html, "reason") == ["This field is required."]
@@ -112,13 +100,13 @@ def test_refusal_without_a_reason_is_shown_beside_the_field(staff, pending):
     assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
 
 
-def test_manager_records_a_withdrawal(staff, pending):
-    assert post(staff, pending, "withdraw").status_code == 302
+def test_manager_records_a_withdrawal(staff_client, pending):
+    assert post(staff_client, pending, "withdraw").status_code == 302
     assert db.session.get(Loan, pending.id).status is LoanStatus.WITHDRAWN
 
 
-def test_admin_writes_off_an_active_loan(admin, active):
-    response = post(admin, active, "write-off", reason="Customer cannot be found")
+def test_admin_writes_off_an_active_loan(admin_client, active):
+    response = post(admin_client, active, "write-off", reason="Customer cannot be found")
     assert response.status_code == 302
     loan = db.session.get(Loan, active.id)
     assert (loan.status, loan.write_off_reason) == (
@@ -127,23 +115,23 @@ def test_admin_writes_off_an_active_loan(admin, active):
     )
 
 
-def test_write_off_needs_a_reason(admin, active):
-    response = post(admin, active, "write-off", reason="")
+def test_write_off_needs_a_reason(admin_client, active):
+    response = post(admin_client, active, "write-off", reason="")
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True), "reason") == ["This field is required."]
     assert db.session.get(Loan, active.id).status is LoanStatus.ACTIVE
 
 
-def test_manager_may_not_write_off(staff, active):
+def test_manager_may_not_write_off(staff_client, active):
     before = snapshot(active.id)
-    assert post(staff, active, "write-off", reason="x").status_code == 403
+    assert post(staff_client, active, "write-off", reason="x").status_code == 403
     assert snapshot(active.id) == before
-    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert "/write-off" not in html
 
 
-def test_admin_sees_the_write_off_form(admin, active):
-    html = admin.get(f"/loans/{active.id}").get_data(as_text=True)
+def test_admin_sees_the_write_off_form(admin_client, active):
+    html = admin_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert f'action="/loans/{active.id}/write-off"' in html
 
 
@@ -165,24 +153,24 @@ FORBIDDEN = [
 
 
 @pytest.mark.parametrize(("status", "action"), FORBIDDEN)
-def test_forbidden_steps_change_nothing_and_say_why(admin, product, status, action):
+def test_forbidden_steps_change_nothing_and_say_why(admin_client, product, status, action):
     loan = factories.LoanFactory(product=product, status=status, created_at=APPLIED)
     before = snapshot(loan.id)
-    response = post(admin, loan, action, **ACTIONS[action])
+    response = post(admin_client, loan, action, **ACTIONS[action])
     assert response.status_code == 302
     assert snapshot(loan.id) == before
-    message = flashes(admin.get(f"/loans/{loan.id}").get_data(as_text=True))
+    message = flashes(admin_client.get(f"/loans/{loan.id}").get_data(as_text=True))
     assert len(message) == 1
     assert message[0].startswith("Only a")
     assert f"loan #{loan.id} is " in message[0]
 
 
-def test_a_second_start_from_the_same_page_is_refused(staff, pending):
+def test_a_second_start_from_the_same_page_is_refused(staff_client, pending):
     version = pending.version
-    post(staff, pending, "start", disbursed_on=DISBURSED.isoformat())
-    staff.get(f"/loans/{pending.id}")
+    post(staff_client, pending, "start", disbursed_on=DISBURSED.isoformat())
+    staff_client.get(f"/loans/{pending.id}")
     before = snapshot(pending.id)
-    response = staff.post(
+    response = staff_client.post(
         f"/loans/{pending.id}/start",
         data={"version": version, "disbursed_on": DISBURSED.isoformat()},
         follow_redirects=True,
@@ -191,11 +179,11 @@ def test_a_second_start_from_the_same_page_is_refused(staff, pending):
     assert snapshot(pending.id) == before
 
 
-def test_step_from_a_page_opened_before_someone_elses_edit_is_refused(staff, pending):
+def test_step_from_a_page_opened_before_someone_elses_edit_is_refused(staff_client, pending):
     version = pending.version
     pending.amount = Decimal("12000")
     db.session.commit()
-    response = staff.post(
+    response = staff_client.post(
         f"/loans/{pending.id}/refuse",
         data={"version": version, "reason": "Too much"},
         follow_redirects=True,
@@ -216,15 +204,17 @@ def test_step_from_a_page_opened_before_someone_elses_edit_is_refused(staff, pen
     ],
 )
 @pytest.mark.parametrize("loan_id", ["999999", "abc", "99999999999", "-1"])
-def test_unknown_or_mangled_ids_are_not_found(admin, pending, path, loan_id):
+def test_unknown_or_mangled_ids_are_not_found(admin_client, pending, path, loan_id):
     before = snapshot(pending.id)
-    assert admin.post(path.format(id=loan_id), data={"reason": "x"}).status_code == 404
+    assert admin_client.post(path.format(id=loan_id), data={"reason": "x"}).status_code == 404
     assert snapshot(pending.id) == before
 
 
 @pytest.mark.parametrize("payment_id", ["999999", "abc", "99999999999"])
-def test_unknown_payment_is_not_found(admin, active, payment_id):
-    response = admin.post(f"/loans/{active.id}/payments/{payment_id}/reverse", data={"reason": "x"})
+def test_unknown_payment_is_not_found(admin_client, active, payment_id):
+    response = admin_client.post(
+        f"/loans/{active.id}/payments/{payment_id}/reverse", data={"reason": "x"}
+    )
     assert response.status_code == 404
 
 

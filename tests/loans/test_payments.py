@@ -11,23 +11,11 @@ from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.delinquency import bucket_for
 from crm.lending.status import LoanStatus
-from crm.loans import services
+from crm.loans.services.payments import reverse_payment
 from crm.models import Installment, Loan, Payment
 from tests import factories
 from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start
 from tests.loans.test_lifecycle_routes import field_errors, flashes
-
-
-@pytest.fixture
-def staff(client, login, manager):
-    login(manager)
-    return client
-
-
-@pytest.fixture
-def admin(client, login, admin_user):
-    login(admin_user)
-    return client
 
 
 def post_payment(client, loan, amount="1000.00", reference="BANK-1", paid_on=DISBURSED, **kw):
@@ -39,8 +27,8 @@ def payments(loan) -> list[Payment]:
     return list(db.session.scalars(select(Payment).where(Payment.loan_id == loan.id)))
 
 
-def test_manager_records_a_payment(staff, active, manager):
-    response = post_payment(staff, active, amount="1,000.00")
+def test_manager_records_a_payment(staff_client, active, manager):
+    response = post_payment(staff_client, active, amount="1,000.00")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/loans/{active.id}"
     [payment] = payments(active)
@@ -50,19 +38,19 @@ def test_manager_records_a_payment(staff, active, manager):
         DISBURSED,
     )
     assert payment.recorded_by_id == manager.id
-    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert flashes(html) == [
         "Payment of UAH\u00a01,000.00 on Jan 15, 2025 recorded (reference BANK-1)."
     ]
 
 
-def test_posting_the_same_payment_twice_records_it_once(staff, active):
-    post_payment(staff, active)
-    staff.get(f"/loans/{active.id}")
-    response = post_payment(staff, active)
+def test_posting_the_same_payment_twice_records_it_once(staff_client, active):
+    post_payment(staff_client, active)
+    staff_client.get(f"/loans/{active.id}")
+    response = post_payment(staff_client, active)
     assert response.status_code == 302
     assert len(payments(active)) == 1
-    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert flashes(html) == [
         "The payment with reference BANK-1 (UAH\u00a01,000.00 on Jan 15, 2025) was already "
         "recorded; it was not recorded again."
@@ -72,10 +60,10 @@ def test_posting_the_same_payment_twice_records_it_once(staff, active):
     )
 
 
-def test_the_same_reference_on_another_loan_is_recorded(staff, active, product, manager):
+def test_the_same_reference_on_another_loan_is_recorded(staff_client, active, product, manager):
     other = start(factories.LoanFactory(product=product, created_at=APPLIED), manager)
-    post_payment(staff, active)
-    post_payment(staff, other)
+    post_payment(staff_client, active)
+    post_payment(staff_client, other)
     assert len(payments(active)) == len(payments(other)) == 1
 
 
@@ -100,10 +88,10 @@ def test_the_same_reference_on_another_loan_is_recorded(staff, active, product, 
         ({"paid_on": "yesterday"}, "paid_on", "Not a valid date value."),
     ],
 )
-def test_bad_payments_are_refused_beside_their_field(staff, active, data, field, message):
+def test_bad_payments_are_refused_beside_their_field(staff_client, active, data, field, message):
     before = snapshot(active.id)
     form = {"amount": "100.00", "reference": "R1", "paid_on": DISBURSED.isoformat(), **data}
-    response = staff.post(f"/loans/{active.id}/payments", data=form)
+    response = staff_client.post(f"/loans/{active.id}/payments", data=form)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     errors = field_errors(html, field)
@@ -116,48 +104,52 @@ def test_bad_payments_are_refused_beside_their_field(staff, active, data, field,
     "status",
     [LoanStatus.PENDING, LoanStatus.REFUSED, LoanStatus.FINISHED, LoanStatus.WRITTEN_OFF],
 )
-def test_payment_on_a_loan_that_is_not_active_is_refused(staff, product, status):
+def test_payment_on_a_loan_that_is_not_active_is_refused(staff_client, product, status):
     loan = factories.LoanFactory(product=product, status=status, disbursed_on=DISBURSED)
     before = snapshot(loan.id)
-    response = post_payment(staff, loan)
+    response = post_payment(staff_client, loan)
     assert response.status_code == 302
     assert snapshot(loan.id) == before
-    [message] = flashes(staff.get(f"/loans/{loan.id}").get_data(as_text=True))
+    [message] = flashes(staff_client.get(f"/loans/{loan.id}").get_data(as_text=True))
     assert message.startswith("Payments are recorded only on active loans")
 
 
-def test_paying_every_installment_finishes_the_loan(staff, active):
+def test_paying_every_installment_finishes_the_loan(staff_client, active):
     for row in db.session.scalars(select(Installment).where(Installment.loan_id == active.id)):
-        response = post_payment(staff, active, str(row.payment), f"R{row.number}", row.due_date)
+        response = post_payment(
+            staff_client, active, str(row.payment), f"R{row.number}", row.due_date
+        )
         assert response.status_code == 302
     loan = db.session.get(Loan, active.id)
     assert (loan.status, loan.principal_outstanding) == (LoanStatus.FINISHED, Decimal("0.00"))
-    html = staff.get(f"/loans/{loan.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{loan.id}").get_data(as_text=True)
     assert html.count('data-state="paid"') == 12
     assert 'action="/loans/' + str(loan.id) + '/payments"' not in html
 
 
-def test_admin_reverses_a_payment_and_the_loan_is_active_again(admin, active, manager):
+def test_admin_reverses_a_payment_and_the_loan_is_active_again(admin_client, active, manager):
     payment, _created = pay(active, manager, "10661.86", "PAYOFF")
     assert db.session.get(Loan, active.id).status is LoanStatus.FINISHED
-    html = admin.get(f"/loans/{active.id}").get_data(as_text=True)
+    html = admin_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert f'action="/loans/{active.id}/payments/{payment.id}/reverse"' in html
-    response = admin.post(
+    response = admin_client.post(
         f"/loans/{active.id}/payments/{payment.id}/reverse", data={"reason": "Wrong loan"}
     )
     assert response.status_code == 302
     loan = db.session.get(Loan, active.id)
     assert (loan.status, loan.principal_outstanding) == (LoanStatus.ACTIVE, Decimal("10000.00"))
-    html = admin.get(f"/loans/{active.id}").get_data(as_text=True)
+    html = admin_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert flashes(html) == ["The payment with reference PAYOFF is reversed."]
     assert 'data-reversed="yes"' in html
     assert "Wrong loan" in html
 
 
-def test_reversal_needs_a_reason(admin, active, manager):
+def test_reversal_needs_a_reason(admin_client, active, manager):
     payment, _created = pay(active, manager, "100.00", "R")
     before = snapshot(active.id)
-    response = admin.post(f"/loans/{active.id}/payments/{payment.id}/reverse", data={"reason": ""})
+    response = admin_client.post(
+        f"/loans/{active.id}/payments/{payment.id}/reverse", data={"reason": ""}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert f'id="reverse-reason-{payment.id}"' in html
@@ -165,33 +157,33 @@ def test_reversal_needs_a_reason(admin, active, manager):
     assert snapshot(active.id) == before
 
 
-def test_reversing_twice_changes_nothing_the_second_time(admin, active, manager):
+def test_reversing_twice_changes_nothing_the_second_time(admin_client, active, manager):
     payment, _created = pay(active, manager, "100.00", "R")
     url = f"/loans/{active.id}/payments/{payment.id}/reverse"
-    admin.post(url, data={"reason": "Bounced"})
-    admin.get(f"/loans/{active.id}")
+    admin_client.post(url, data={"reason": "Bounced"})
+    admin_client.get(f"/loans/{active.id}")
     before = snapshot(active.id)
-    response = admin.post(url, data={"reason": "Again"}, follow_redirects=True)
+    response = admin_client.post(url, data={"reason": "Again"}, follow_redirects=True)
     assert flashes(response.get_data(as_text=True))[0].startswith(
         "This payment was already reversed"
     )
     assert snapshot(active.id) == before
 
 
-def test_manager_may_not_reverse(staff, active, manager):
+def test_manager_may_not_reverse(staff_client, active, manager):
     payment, _created = pay(active, manager, "100.00", "R")
     before = snapshot(active.id)
     url = f"/loans/{active.id}/payments/{payment.id}/reverse"
-    assert staff.post(url, data={"reason": "x"}).status_code == 403
+    assert staff_client.post(url, data={"reason": "x"}).status_code == 403
     assert snapshot(active.id) == before
-    assert "/reverse" not in staff.get(f"/loans/{active.id}").get_data(as_text=True)
+    assert "/reverse" not in staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
 
 
-def test_a_payment_is_reversed_only_through_its_own_loan(admin, active, product, manager):
+def test_a_payment_is_reversed_only_through_its_own_loan(admin_client, active, product, manager):
     other = start(factories.LoanFactory(product=product, created_at=APPLIED), manager)
     payment, _created = pay(active, manager, "100.00", "R")
     url = f"/loans/{other.id}/payments/{payment.id}/reverse"
-    assert admin.post(url, data={"reason": "x"}).status_code == 404
+    assert admin_client.post(url, data={"reason": "x"}).status_code == 404
     assert not db.session.get(Payment, payment.id).is_reversed
 
 
@@ -202,7 +194,7 @@ def row_states(html: str) -> list[str]:
     return re.findall(r'<tr data-number="\d+" data-state="(\w+)"', html)
 
 
-def test_page_shows_each_rows_state_and_the_arrears_as_of_today(staff, product, manager):
+def test_page_shows_each_rows_state_and_the_arrears_as_of_today(staff_client, product, manager):
     today = lender_today()
     # Disbursed 75 days ago: two installments have fallen due, the third has not.
     loan = factories.LoanFactory(product=product, created_at=APPLIED, term_months=6)
@@ -210,7 +202,7 @@ def test_page_shows_each_rows_state_and_the_arrears_as_of_today(staff, product, 
     start(loan, manager, disbursed_on=disbursed)
     rows = list(db.session.scalars(select(Installment).where(Installment.loan_id == loan.id)))
     pay(loan, manager, str(rows[0].payment + Decimal("10.00")), "R1", paid_on=disbursed)
-    html = staff.get(f"/loans/{loan.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{loan.id}").get_data(as_text=True)
     due = [row.due_date for row in rows]
     expected = ["paid", "overdue" if due[1] < today else "partly_paid"]
     expected += ["overdue" if d < today else "unpaid" for d in due[2:]]
@@ -223,8 +215,8 @@ def test_page_shows_each_rows_state_and_the_arrears_as_of_today(staff, product, 
     assert f'<span id="next-amount">UAH\u00a0{rows[1].payment - Decimal("10.00"):,}</span>' in html
 
 
-def test_page_shows_the_cost_of_a_started_loan(staff, active):
-    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+def test_page_shows_the_cost_of_a_started_loan(staff_client, active):
+    html = staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert '<span id="total-interest">UAH\u00a0661.86</span>' in html
     assert '<span id="total-cost">UAH\u00a0661.86</span>' in html
     assert '<span id="total-payable">UAH\u00a010,661.86</span>' in html
@@ -233,8 +225,8 @@ def test_page_shows_the_cost_of_a_started_loan(staff, active):
     assert 'id="schedule-preview"' not in html
 
 
-def test_every_installment_of_an_old_loan_is_overdue(staff, active):
-    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+def test_every_installment_of_an_old_loan_is_overdue(staff_client, active):
+    html = staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
     dpd = (lender_today() - date(2025, 2, 15)).days
     assert row_states(html) == ["overdue"] * 12
     assert f'<span id="dpd">{dpd:,}</span>' in html
@@ -242,8 +234,8 @@ def test_every_installment_of_an_old_loan_is_overdue(staff, active):
     assert f"{dpd:,} days past due" in html
 
 
-def test_pending_loan_shows_a_preview_that_is_not_stored(staff, pending):
-    html = staff.get(f"/loans/{pending.id}").get_data(as_text=True)
+def test_pending_loan_shows_a_preview_that_is_not_stored(staff_client, pending):
+    html = staff_client.get(f"/loans/{pending.id}").get_data(as_text=True)
     assert 'id="schedule-preview"' in html
     assert html.count("<tr>") >= 12
     assert "UAH\u00a0888.49" in html
@@ -253,24 +245,24 @@ def test_pending_loan_shows_a_preview_that_is_not_stored(staff, pending):
     assert not db.session.scalars(select(Installment)).all()
 
 
-def test_page_lists_payments_with_their_allocation(staff, active, manager):
+def test_page_lists_payments_with_their_allocation(staff_client, active, manager):
     pay(active, manager, "1000.00", "BANK-1")
-    html = staff.get(f"/loans/{active.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{active.id}").get_data(as_text=True)
     assert "Installment 1: interest UAH\u00a0100.00, principal UAH\u00a0788.49" in html
     assert "Installment 2: interest UAH\u00a092.12, principal UAH\u00a019.39" in html
     assert 'data-reversed="no"' in html
 
 
-def test_refused_loan_has_no_schedule_and_no_actions(staff, product):
+def test_refused_loan_has_no_schedule_and_no_actions(staff_client, product):
     loan = factories.LoanFactory(product=product, status=LoanStatus.REFUSED)
-    html = staff.get(f"/loans/{loan.id}").get_data(as_text=True)
+    html = staff_client.get(f"/loans/{loan.id}").get_data(as_text=True)
     assert 'id="schedule"' not in html
     assert 'id="schedule-preview"' not in html
     assert f'action="/loans/{loan.id}/' not in html
 
 
 def test_loan_page_query_count_does_not_grow_with_installments_or_payments(
-    staff, product, manager, admin_user, count_queries
+    staff_client, product, manager, admin_user, count_queries
 ):
     short = start(
         factories.LoanFactory(product=product, created_at=APPLIED, term_months=3), manager
@@ -284,13 +276,13 @@ def test_loan_page_query_count_does_not_grow_with_installments_or_payments(
     )
     for number in range(12):
         payment, _created = pay(long, admin_user if number % 2 else manager, "900.00", f"P{number}")
-    services.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
+    reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
     db.session.commit()
     counts = []
     for loan_id in (short.id, long.id):
         db.session.commit()
         with count_queries() as log:
-            assert staff.get(f"/loans/{loan_id}").status_code == 200
+            assert staff_client.get(f"/loans/{loan_id}").status_code == 200
         counts.append(log)
     small, large = counts
     assert small.count == large.count, large.statements

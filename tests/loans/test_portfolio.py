@@ -9,7 +9,8 @@ from sqlalchemy import text
 from crm.extensions import db
 from crm.lending.delinquency import Bucket
 from crm.lending.status import LoanStatus
-from crm.loans import portfolio
+from crm.loans.queries import overdue as queue
+from crm.loans.queries import portfolio
 from crm.models import Role
 from tests.factories import CustomerFactory, LoanFactory, UserFactory, loan_with_installments
 
@@ -99,7 +100,7 @@ def test_dpd_over_30_is_at_risk_and_30_is_not(app):
 
     assert figures.at_risk == Decimal("200.00")
     assert figures.par30 == Decimal("66.67")
-    rows = db.session.scalars(portfolio.overdue_queue(AS_OF)).all()
+    rows = db.session.scalars(queue.overdue_queue(AS_OF)).all()
     assert [row.days_past_due for row in rows] == [31, 30]
     assert rows[1].loan_id == thirty.id
     assert [row.bucket for row in rows] == [Bucket.DPD_31_60, Bucket.DPD_1_30]
@@ -129,9 +130,7 @@ def test_money_totals_are_exact_where_float_sums_are_not(app):
     assert str(figures.overdue_amount) == "27.00"
     assert str(figures.at_risk) == "12.00"
     assert figures.par30 == Decimal("100.00")
-    assert (
-        sum(row.overdue_amount for row in db.session.scalars(portfolio.overdue_queue(AS_OF))) == 27
-    )
+    assert sum(row.overdue_amount for row in db.session.scalars(queue.overdue_queue(AS_OF))) == 27
     if db.engine.dialect.name == "sqlite":
         # What a plain SUM would have given: SQLite adds NUMERIC values as floats.
         naive = db.session.scalar(text("SELECT SUM(principal_outstanding) FROM loans"))
@@ -139,7 +138,7 @@ def test_money_totals_are_exact_where_float_sums_are_not(app):
 
 
 def test_queue_rows_carry_what_collections_need(book):
-    rows = db.session.scalars(portfolio.overdue_queue(AS_OF)).all()
+    rows = db.session.scalars(queue.overdue_queue(AS_OF)).all()
 
     assert [row.loan_id for row in rows] == [
         book[name].id for name in ("late_95", "late_31", "late_30", "late_10")
@@ -164,7 +163,7 @@ def test_queue_rows_carry_what_collections_need(book):
 def test_queue_with_the_term_over_has_no_next_due(app):
     loan_with_installments([(d(4, 1), "100", "1"), (d(5, 1), "100", "1")])
 
-    (row,) = db.session.scalars(portfolio.overdue_queue(AS_OF)).all()
+    (row,) = db.session.scalars(queue.overdue_queue(AS_OF)).all()
 
     assert row.next_due_on is None
     assert row.overdue_amount == Decimal("202.00")
@@ -173,7 +172,7 @@ def test_queue_with_the_term_over_has_no_next_due(app):
 def test_customer_without_a_manager_shows_none(app):
     loan_with_installments([(d(6, 1), "100", "1")], customer=CustomerFactory(manager=None))
 
-    (row,) = db.session.scalars(portfolio.overdue_queue(AS_OF)).all()
+    (row,) = db.session.scalars(queue.overdue_queue(AS_OF)).all()
 
     assert row.manager_name is None
 
@@ -189,7 +188,7 @@ def test_customer_without_a_manager_shows_none(app):
     ],
 )
 def test_queue_sorts(book, sort, order):
-    rows = db.session.scalars(portfolio.overdue_queue(AS_OF, sort=sort)).all()
+    rows = db.session.scalars(queue.overdue_queue(AS_OF, sort=sort)).all()
 
     assert [row.loan_id for row in rows] == [book[name].id for name in order]
 
@@ -204,7 +203,7 @@ def test_queue_sorts(book, sort, order):
     ],
 )
 def test_queue_filters_by_bucket(book, bucket, names):
-    rows = db.session.scalars(portfolio.overdue_queue(AS_OF, bucket=bucket)).all()
+    rows = db.session.scalars(queue.overdue_queue(AS_OF, bucket=bucket)).all()
 
     assert [row.loan_id for row in rows] == [book[name].id for name in names]
     assert all(row.bucket is bucket for row in rows)
@@ -213,9 +212,9 @@ def test_queue_filters_by_bucket(book, bucket, names):
 def test_queue_filters_by_manager(book):
     olena, petro = book["managers"]
 
-    mine = db.session.scalars(portfolio.overdue_queue(AS_OF, manager_id=olena.id)).all()
+    mine = db.session.scalars(queue.overdue_queue(AS_OF, manager_id=olena.id)).all()
     theirs = db.session.scalars(
-        portfolio.overdue_queue(AS_OF, manager_id=petro.id, bucket=Bucket.DPD_1_30)
+        queue.overdue_queue(AS_OF, manager_id=petro.id, bucket=Bucket.DPD_1_30)
     ).all()
 
     assert [row.loan_id for row in mine] == [book["late_95"].id, book["late_10"].id]
@@ -223,14 +222,14 @@ def test_queue_filters_by_manager(book):
 
 
 def test_most_overdue_are_the_first_of_the_queue(book):
-    rows = portfolio.most_overdue(db.session, AS_OF, limit=2)
+    rows = queue.most_overdue(db.session, AS_OF, limit=2)
 
     assert [row.loan_id for row in rows] == [book["late_95"].id, book["late_31"].id]
 
 
 def test_sort_key_falls_back_to_most_overdue_first():
-    assert portfolio.sort_key("-amount") == "-amount"
-    assert portfolio.sort_key(None) == portfolio.sort_key("dpd; drop") == "-dpd"
+    assert queue.sort_key("-amount") == "-amount"
+    assert queue.sort_key(None) == queue.sort_key("dpd; drop") == "-dpd"
 
 
 def test_cents_come_back_as_money():

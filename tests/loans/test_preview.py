@@ -9,18 +9,12 @@ from crm.lending.schedule import RepaymentMethod
 from tests import factories
 
 
-@pytest.fixture
-def staff(client, login, manager):
-    login(manager)
-    return client
-
-
 def preview(client, **args):
     return client.get("/loans/preview", query_string=args, headers={"Accept": "application/json"})
 
 
-def test_preview_gives_rows_totals_and_aprc(staff, product):
-    response = preview(staff, product=product.id, amount="10000", term_months="12")
+def test_preview_gives_rows_totals_and_aprc(staff_client, product):
+    response = preview(staff_client, product=product.id, amount="10000", term_months="12")
     assert response.status_code == 200
     body = response.get_json()
     assert len(body["rows"]) == 12
@@ -39,20 +33,20 @@ def test_preview_gives_rows_totals_and_aprc(staff, product):
     assert "UAH\u00a0888.49" in body["html"]
 
 
-def test_preview_follows_the_products_repayment_method(staff):
+def test_preview_follows_the_products_repayment_method(staff_client):
     product = factories.ProductFactory(repayment_method=RepaymentMethod.DIFFERENTIATED)
-    body = preview(staff, product=product.id, amount="5000", term_months="18").get_json()
+    body = preview(staff_client, product=product.id, amount="5000", term_months="18").get_json()
     assert body["method"] == "differentiated"
     assert body["totals"]["interest"] == "475.00"
     assert body["rows"][0]["payment"] == "327.78"
 
 
-def test_preview_of_an_edited_loan_keeps_its_own_rate(staff, product):
+def test_preview_of_an_edited_loan_keeps_its_own_rate(staff_client, product):
     loan = factories.LoanFactory(product=product, annual_rate=Decimal("24"))
-    body = preview(staff, product=product.id, amount="10000", term_months="12", loan=loan.id)
+    body = preview(staff_client, product=product.id, amount="10000", term_months="12", loan=loan.id)
     assert body.get_json()["rows"][0]["interest"] == "200.00"
     other = factories.ProductFactory(annual_rate=Decimal("12"))
-    body = preview(staff, product=other.id, amount="10000", term_months="12", loan=loan.id)
+    body = preview(staff_client, product=other.id, amount="10000", term_months="12", loan=loan.id)
     assert body.get_json()["rows"][0]["interest"] == "100.00"
 
 
@@ -71,9 +65,9 @@ def test_preview_of_an_edited_loan_keeps_its_own_rate(staff, product):
         ({"amount": "10000", "term_months": "x"}, "term_months", "required"),
     ],
 )
-def test_bad_terms_are_a_422_naming_the_field(staff, product, args, field, message):
+def test_bad_terms_are_a_422_naming_the_field(staff_client, product, args, field, message):
     args = {"product": product.id, **args}
-    response = preview(staff, **args)
+    response = preview(staff_client, **args)
     assert response.status_code == 422
     body = response.get_json()
     assert body["field"] == field
@@ -91,19 +85,19 @@ def test_anonymous_preview_is_a_json_401(client, product):
     assert response.status_code == 401
 
 
-def test_admin_loan_forms_carry_the_preview(staff, product):
-    html = staff.get("/admin/loan/new/").get_data(as_text=True)
+def test_admin_loan_forms_carry_the_preview(staff_client, product):
+    html = staff_client.get("/admin/loan/new/").get_data(as_text=True)
     assert 'id="loan-preview"' in html
     assert 'data-url="/loans/preview"' in html
     assert '<script src="/static/js/loan-preview.js" defer></script>' in html
     assert "data-loan=" not in html
     loan = factories.LoanFactory(product=product)
-    html = staff.get(f"/admin/loan/edit/?id={loan.id}").get_data(as_text=True)
+    html = staff_client.get(f"/admin/loan/edit/?id={loan.id}").get_data(as_text=True)
     assert f'data-loan="{loan.id}"' in html
 
 
-def test_preview_script_is_served_from_the_site(staff):
-    with staff.get("/static/js/loan-preview.js") as response:
+def test_preview_script_is_served_from_the_site(staff_client):
+    with staff_client.get("/static/js/loan-preview.js") as response:
         assert response.status_code == 200
         assert response.mimetype in ("text/javascript", "application/javascript")
         assert "box.dataset.url" in response.get_data(as_text=True)

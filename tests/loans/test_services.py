@@ -5,7 +5,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
 from crm.lending.status import LoanStatus
-from crm.loans.services import (
+from crm.loans.services.applications import (
     apply_for_loan,
     check_application,
     delete_application,

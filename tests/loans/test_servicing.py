@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.extensions import db
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.loans import services
+from crm.loans.services import lifecycle, payments
 from crm.models import Installment, Loan, Payment, PaymentAllocation
 from crm.validation import FieldError
 from tests import factories
@@ -70,26 +70,28 @@ def test_start_uses_the_products_method_and_the_loans_own_rate(manager):
 def test_start_needs_a_sensible_disbursement_date(pending, manager, disbursed_on, message):
     before = snapshot(pending.id)
     with pytest.raises(FieldError, match=message) as error:
-        services.start_loan(db.session, pending, disbursed_on=disbursed_on, by=manager, today=TODAY)
+        lifecycle.start_loan(
+            db.session, pending, disbursed_on=disbursed_on, by=manager, today=TODAY
+        )
     assert error.value.field == "disbursed_on"
     assert snapshot(pending.id) == before
 
 
 def test_disbursement_on_the_day_of_application_or_today_is_fine(product, manager):
     same_day = factories.LoanFactory(product=product, created_at=APPLIED)
-    services.start_loan(db.session, same_day, disbursed_on=APPLIED.date(), by=manager, today=TODAY)
+    lifecycle.start_loan(db.session, same_day, disbursed_on=APPLIED.date(), by=manager, today=TODAY)
     today = factories.LoanFactory(product=product, created_at=APPLIED)
-    services.start_loan(db.session, today, disbursed_on=TODAY, by=manager, today=TODAY)
+    lifecycle.start_loan(db.session, today, disbursed_on=TODAY, by=manager, today=TODAY)
     assert same_day.status is today.status is LoanStatus.ACTIVE
 
 
 # --- Forbidden steps ----------------------------------------------------------------------------
 
 STEPS = {
-    "start": lambda loan, by: services.start_loan(db.session, loan, disbursed_on=DISBURSED, by=by),
-    "refuse": lambda loan, by: services.refuse_loan(db.session, loan, reason="No income", by=by),
-    "withdraw": lambda loan, by: services.withdraw_loan(db.session, loan, by=by),
-    "write_off": lambda loan, by: services.write_off_loan(db.session, loan, reason="Fraud", by=by),
+    "start": lambda loan, by: lifecycle.start_loan(db.session, loan, disbursed_on=DISBURSED, by=by),
+    "refuse": lambda loan, by: lifecycle.refuse_loan(db.session, loan, reason="No income", by=by),
+    "withdraw": lambda loan, by: lifecycle.withdraw_loan(db.session, loan, by=by),
+    "write_off": lambda loan, by: lifecycle.write_off_loan(db.session, loan, reason="Fraud", by=by),
 }
 ALLOWED = {
     LoanStatus.PENDING: {"start", "refuse", "withdraw"},
@@ -114,7 +116,7 @@ def test_each_step_only_from_its_status(product, manager, status, step):
 
 
 def test_refusal_keeps_the_trimmed_reason_and_who_decided(pending, manager):
-    services.refuse_loan(db.session, pending, reason="  Low income \n", by=manager)
+    lifecycle.refuse_loan(db.session, pending, reason="  Low income \n", by=manager)
     db.session.commit()
     assert (pending.status, pending.refusal_reason) == (LoanStatus.REFUSED, "Low income")
     assert pending.decided_by_id == manager.id
@@ -123,7 +125,7 @@ def test_refusal_keeps_the_trimmed_reason_and_who_decided(pending, manager):
 @pytest.mark.parametrize("step", ["refuse", "write_off"])
 def test_refusal_and_write_off_need_a_reason(pending, manager, step):
     loan = pending if step == "refuse" else start(pending, manager)
-    call = services.refuse_loan if step == "refuse" else services.write_off_loan
+    call = lifecycle.refuse_loan if step == "refuse" else lifecycle.write_off_loan
     before = snapshot(loan.id)
     with pytest.raises(FieldError, match="required") as error:
         call(db.session, loan, reason="   ", by=manager)
@@ -132,7 +134,7 @@ def test_refusal_and_write_off_need_a_reason(pending, manager, step):
 
 
 def test_write_off_keeps_what_is_owed(active, admin_user):
-    services.write_off_loan(db.session, active, reason="Customer deceased", by=admin_user)
+    lifecycle.write_off_loan(db.session, active, reason="Customer deceased", by=admin_user)
     db.session.commit()
     assert active.status is LoanStatus.WRITTEN_OFF
     assert active.write_off_reason == "Customer deceased"
@@ -144,10 +146,10 @@ def test_step_from_a_stale_page_is_refused(pending, manager):
     pending.amount = Decimal("12000")
     db.session.commit()
     with pytest.raises(StaleDataError):
-        services.refuse_loan(db.session, pending, reason="x", by=manager, expected_version=version)
+        lifecycle.refuse_loan(db.session, pending, reason="x", by=manager, expected_version=version)
     db.session.rollback()
     assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
-    services.refuse_loan(
+    lifecycle.refuse_loan(
         db.session, pending, reason="x", by=manager, expected_version=pending.version
     )
 
@@ -235,7 +237,7 @@ def test_bad_payments_are_refused_beside_their_field(
 ):
     before = snapshot(active.id)
     with pytest.raises(FieldError, match=message) as error:
-        services.record_payment(
+        payments.record_payment(
             db.session,
             active,
             amount=None if amount is None else Decimal(amount),
@@ -274,7 +276,7 @@ def test_reversal_takes_back_exactly_what_the_payment_paid(active, manager, admi
     pay(active, manager, "300.00", "FIRST")
     before = snapshot(active.id)
     payment, _created = pay(active, manager, "1234.56", "SECOND")
-    services.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
+    payments.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
     db.session.commit()
     after = snapshot(active.id)
     assert after.installments == before.installments
@@ -289,7 +291,7 @@ def test_reversal_takes_back_exactly_what_the_payment_paid(active, manager, admi
 def test_reversal_reopens_a_finished_loan(active, manager, admin_user):
     payment, _created = pay(active, manager, "10661.86", "PAYOFF")
     assert db.session.get(Loan, active.id).status is LoanStatus.FINISHED
-    services.reverse_payment(db.session, payment, reason="Wrong loan", by=admin_user)
+    payments.reverse_payment(db.session, payment, reason="Wrong loan", by=admin_user)
     db.session.commit()
     loan = db.session.get(Loan, active.id)
     assert loan.status is LoanStatus.ACTIVE
@@ -301,11 +303,11 @@ def test_reversal_reopens_a_finished_loan(active, manager, admin_user):
 
 def test_a_payment_is_reversed_once(active, manager, admin_user):
     payment, _created = pay(active, manager, "100.00", "R")
-    services.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
+    payments.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
     db.session.commit()
     before = snapshot(active.id)
     with pytest.raises(FieldError, match="already reversed") as error:
-        services.reverse_payment(db.session, payment, reason="Again", by=admin_user)
+        payments.reverse_payment(db.session, payment, reason="Again", by=admin_user)
     assert error.value.field == "status"
     assert snapshot(active.id) == before
 
@@ -313,13 +315,13 @@ def test_a_payment_is_reversed_once(active, manager, admin_user):
 def test_reversal_needs_a_reason(active, manager, admin_user):
     payment, _created = pay(active, manager, "100.00", "R")
     with pytest.raises(FieldError, match="required") as error:
-        services.reverse_payment(db.session, payment, reason="", by=admin_user)
+        payments.reverse_payment(db.session, payment, reason="", by=admin_user)
     assert error.value.field == "reason"
 
 
 def test_a_reversed_reference_cannot_stand_for_a_new_payment(active, manager, admin_user):
     payment, _created = pay(active, manager, "100.00", "R")
-    services.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
+    payments.reverse_payment(db.session, payment, reason="Bounced", by=admin_user)
     db.session.commit()
     with pytest.raises(FieldError, match="was reversed") as error:
         pay(active, manager, "100.00", "R")
@@ -329,7 +331,7 @@ def test_a_reversed_reference_cannot_stand_for_a_new_payment(active, manager, ad
 def test_payment_after_a_reversal_fills_the_gap_first(active, manager, admin_user):
     first, _created = pay(active, manager, "888.49", "ONE")
     pay(active, manager, "888.49", "TWO")
-    services.reverse_payment(db.session, first, reason="Bounced", by=admin_user)
+    payments.reverse_payment(db.session, first, reason="Bounced", by=admin_user)
     db.session.commit()
     assert db.session.get(Loan, active.id).oldest_unpaid_due_on == date(2025, 2, 15)
     pay(active, manager, "888.49", "THREE")

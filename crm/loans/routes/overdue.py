@@ -7,7 +7,8 @@ from crm.auth.queries import staff_names
 from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.delinquency import BUCKET_DAYS, Bucket
-from crm.loans import bp, portfolio
+from crm.loans import bp
+from crm.loans.queries import overdue as queue
 from crm.paging import paginate
 from crm.validation import parse_id
 
@@ -15,10 +16,10 @@ from crm.validation import parse_id
 @bp.get("/overdue")
 def overdue():
     as_of = lender_today()
-    sort = portfolio.sort_key(request.args.get("sort"))
+    sort = queue.sort_key(request.args.get("sort"))
     bucket = bucket_arg(request.args.get("bucket"))
     manager_id = manager_arg(request.args.get("manager"))
-    page = paginate(portfolio.overdue_queue(as_of, sort=sort, bucket=bucket, manager_id=manager_id))
+    page = paginate(queue.overdue_queue(as_of, sort=sort, bucket=bucket, manager_id=manager_id))
     return render_template(
         "loans/overdue.html",
         page=page,

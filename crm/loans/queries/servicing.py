@@ -1,79 +1,16 @@
-"""Reading loans: lists, counts per status, one customer's loans, and what the loan page
-shows about one loan (its schedule as of a day, arrears, what the loan costs)."""
+"""What the loan page shows about one loan: its schedule with each row's state on a day,
+the arrears and what the loan costs; and the schedule a loan on given terms would have."""
 
 import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
-
 from crm.lending.delinquency import Delinquency, assess_delinquency
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.installments import amount_due
 from crm.lending.schedule import Schedule, ScheduleRow, build_schedule
-from crm.lending.status import LoanStatus
-from crm.models import Installment, Loan, Payment
-
-
-def loan_counts_by_status(
-    session: Session, *, customer_id: int | None = None
-) -> dict[LoanStatus, int]:
-    """How many loans are in each status (every status present, 0 when none), in one query."""
-    statement = select(Loan.status, func.count()).group_by(Loan.status)
-    if customer_id is not None:
-        statement = statement.where(Loan.customer_id == customer_id)
-    counts = dict.fromkeys(LoanStatus, 0)
-    counts.update(session.execute(statement).all())
-    return counts
-
-
-def newest_first(statement: Select) -> Select:
-    return statement.order_by(Loan.created_at.desc(), Loan.id.desc())
-
-
-def loans_list(*, status: LoanStatus | None = None, product_id: int | None = None) -> Select:
-    """Loans with their customer and product, newest first, optionally filtered."""
-    statement = select(Loan).options(joinedload(Loan.customer), joinedload(Loan.product))
-    if status is not None:
-        statement = statement.where(Loan.status == status)
-    if product_id is not None:
-        statement = statement.where(Loan.product_id == product_id)
-    return newest_first(statement)
-
-
-def latest_loans(session: Session, limit: int) -> list[Loan]:
-    return list(session.scalars(loans_list().limit(limit)))
-
-
-def customer_loans(session: Session, customer_id: int) -> list[Loan]:
-    """A customer's loans with their products, largest amount first (as the seed showed them)."""
-    statement = (
-        select(Loan)
-        .where(Loan.customer_id == customer_id)
-        .options(joinedload(Loan.product))
-        .order_by(Loan.amount.desc(), Loan.id.desc())
-    )
-    return list(session.scalars(statement))
-
-
-def loan_detail_options() -> list:
-    """What the loan page shows beside the loan itself: the customer, product and decider
-    in the loan's query, then the schedule and the payments (with who recorded and reversed
-    them, and their allocations) in one query each, however many rows they have.
-    Allocations find their installments among those already loaded, without a query."""
-    return [
-        joinedload(Loan.customer),
-        joinedload(Loan.product),
-        joinedload(Loan.decided_by),
-        selectinload(Loan.installments),
-        selectinload(Loan.payments).options(
-            joinedload(Payment.recorded_by),
-            joinedload(Payment.reversed_by),
-            selectinload(Payment.allocations),
-        ),
-    ]
+from crm.models import Installment, Loan
 
 
 class RowState(enum.StrEnum):

@@ -1,6 +1,9 @@
+"""The loans list, one loan's page, and the steps taken on it (start, refuse, withdraw,
+write off, record and reverse payments), each a form posted back to the loan page."""
+
 from collections.abc import Callable
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,9 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.auth.access import roles_required
 from crm.clock import lender_today
 from crm.extensions import db
-from crm.i18n.formats import day, money, parse_amount
+from crm.i18n.formats import day, money
 from crm.lending.status import LoanStatus
-from crm.loans import bp, queries, services
+from crm.loans import bp
 from crm.loans.forms import (
     PaymentForm,
     RefuseLoanForm,
@@ -21,10 +24,13 @@ from crm.loans.forms import (
     WithdrawLoanForm,
     WriteOffForm,
 )
-from crm.models import Loan, Payment, Product, Role
+from crm.loans.queries.loans import loan_detail_options, loans_list
+from crm.loans.queries.servicing import loan_servicing, schedule_preview
+from crm.loans.services import lifecycle, payments
+from crm.models import Loan, Payment, Role
 from crm.paging import paginate
 from crm.products.queries import product_names
-from crm.validation import MAX_ID, FieldError, parse_id
+from crm.validation import MAX_ID, FieldError
 
 LOAN_URL = f"/<int(max={MAX_ID}):loan_id>"
 
@@ -33,7 +39,7 @@ LOAN_URL = f"/<int(max={MAX_ID}):loan_id>"
 def index():
     status = status_arg(request.args.get("status"))
     product_id = request.args.get("product", type=int)
-    page = paginate(queries.loans_list(status=status, product_id=product_id))
+    page = paginate(loans_list(status=status, product_id=product_id))
     return render_template(
         "loans/index.html",
         page=page,
@@ -54,7 +60,7 @@ def start(loan_id: int):
     form = StartLoanForm()
 
     def step(loan: Loan) -> str:
-        services.start_loan(
+        lifecycle.start_loan(
             db.session,
             loan,
             disbursed_on=form.disbursed_on.data,
@@ -71,7 +77,7 @@ def refuse(loan_id: int):
     form = RefuseLoanForm()
 
     def step(loan: Loan) -> str:
-        services.refuse_loan(
+        lifecycle.refuse_loan(
             db.session,
             loan,
             reason=form.reason.data,
@@ -88,7 +94,7 @@ def withdraw(loan_id: int):
     form = WithdrawLoanForm()
 
     def step(loan: Loan) -> str:
-        services.withdraw_loan(
+        lifecycle.withdraw_loan(
             db.session,
             loan,
             by=current_user._get_current_object(),
@@ -105,7 +111,7 @@ def write_off(loan_id: int):
     form = WriteOffForm()
 
     def step(loan: Loan) -> str:
-        services.write_off_loan(
+        lifecycle.write_off_loan(
             db.session,
             loan,
             reason=form.reason.data,
@@ -122,7 +128,7 @@ def record_payment(loan_id: int):
     form = PaymentForm()
 
     def step(loan: Loan) -> tuple[str, str]:
-        payment, created = services.record_payment(
+        payment, created = payments.record_payment(
             db.session,
             loan,
             amount=form.amount.data,
@@ -159,7 +165,7 @@ def reverse_payment(loan_id: int, payment_id: int):
     form = ReversePaymentForm()
 
     def step(_loan: Loan) -> str:
-        services.reverse_payment(
+        payments.reverse_payment(
             db.session, payment, reason=form.reason.data, by=current_user._get_current_object()
         )
         return _(
@@ -167,45 +173,6 @@ def reverse_payment(loan_id: int, payment_id: int):
         )
 
     return take_step(loan_id, f"reverse_{payment_id}", form, step)
-
-
-@bp.get("/preview")
-def preview():
-    """The schedule, totals and APRC of a loan on the terms in the query string, disbursed
-    today: ?product=<id>&amount=<money>&term_months=<months>[&loan=<id>]. JSON, with the
-    table as HTML too; bad terms are a 422 naming the field. With `loan`, a loan that keeps
-    its product keeps the rate copied at application."""
-    try:
-        product, amount, term_months, rate = preview_terms()
-    except FieldError as error:
-        return jsonify(error=error.message, field=error.field), 422
-    result = queries.schedule_preview(
-        amount, rate, term_months, product.repayment_method, lender_today()
-    )
-    schedule, disclosure = result.schedule, result.disclosure
-    return jsonify(
-        method=schedule.method,
-        annual_rate=schedule.annual_rate_percent,
-        disbursed_on=schedule.disbursed_on.isoformat(),
-        rows=[
-            {
-                "number": row.number,
-                "due_date": row.due_date.isoformat(),
-                "principal": row.principal,
-                "interest": row.interest,
-                "payment": row.payment,
-                "balance": row.balance,
-            }
-            for row in schedule.rows
-        ],
-        totals={
-            "principal": disclosure.total_principal,
-            "interest": disclosure.total_interest,
-            "payable": disclosure.total_payable,
-        },
-        aprc=disclosure.apr_percent,
-        html=render_template("loans/_schedule_preview.html", preview=result),
-    )
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -252,9 +219,7 @@ def take_step(
 
 def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, status: int = 200):
     """The loan page; `failed` holds a submitted form to show again with its errors."""
-    loan = db.get_or_404(
-        Loan, loan_id, options=queries.loan_detail_options(), populate_existing=True
-    )
+    loan = db.get_or_404(Loan, loan_id, options=loan_detail_options(), populate_existing=True)
     today = lender_today()
     forms = {
         "start": StartLoanForm(formdata=None, version=loan.version, disbursed_on=today),
@@ -267,44 +232,19 @@ def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, stat
     }
     preview = None
     if loan.status is LoanStatus.PENDING:
-        preview = queries.schedule_preview(
+        preview = schedule_preview(
             loan.amount, loan.annual_rate, loan.term_months, loan.product.repayment_method, today
         )
     page = render_template(
         "loans/detail.html",
         loan=loan,
         today=today,
-        servicing=queries.loan_servicing(loan, today),
+        servicing=loan_servicing(loan, today),
         preview=preview,
         forms=forms,
         is_admin=current_user.role is Role.ADMIN,
     )
     return page, status
-
-
-def preview_terms():
-    """The product, amount, term and rate (percent a year) in the query string, checked
-    against the product's limits; FieldError names the first bad one."""
-    product_id = parse_id(request.args.get("product"))
-    product = None if product_id is None else db.session.get(Product, product_id)
-    if product is None:
-        raise FieldError("product", _("Pick a product."))
-    try:
-        amount = parse_amount(request.args.get("amount"))
-    except ValueError:
-        raise FieldError(
-            "amount", _("Type an amount such as %(example)s.", example="1234.56")
-        ) from None
-    amount, term_months = services.check_application(
-        product, amount, request.args.get("term_months", type=int), new_product=False
-    )
-    rate = product.annual_rate
-    loan_id = parse_id(request.args.get("loan"))
-    if loan_id is not None:
-        loan = db.session.get(Loan, loan_id)
-        if loan is not None and loan.product_id == product.id:
-            rate = loan.annual_rate
-    return product, amount, term_months, rate
 
 
 def status_arg(value: str | None) -> LoanStatus | None:

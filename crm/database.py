@@ -1,0 +1,65 @@
+"""How the CRM talks to SQLite, and why a request that may write takes the lock at once.
+
+SQLite knows no Ukrainian alphabetical order, keeps foreign keys off unless asked, and lets
+readers wait for a writer unless the journal is WAL: each connection of the app's engine is
+set up for all three when it opens.
+
+Why writes begin IMMEDIATE: a deferred transaction that reads and then writes cannot wait
+for the write lock. When another writer committed in between, SQLite refuses it at once
+("database is locked"), so of two managers posting payments on one loan, one would get an
+error. BEGIN IMMEDIATE takes the lock when the transaction begins: the second writer waits
+(busy_timeout) and then reads what the first one wrote. Requests that may write (POST, PUT,
+PATCH, DELETE) begin that way; page views only read and begin deferred, so they never wait
+for a writer. Outside requests (commands, tests) transactions stay deferred: SQLite still
+never loses a write there, a clash fails instead of waiting. PostgreSQL needs none of this:
+writers lock the rows they change (crm.loans.services.locking).
+"""
+
+from contextvars import ContextVar
+
+from flask import request
+from sqlalchemy import Engine, event
+
+from crm.i18n.collation import sqlite_collation
+from crm.models.sorting import SQLITE_COLLATION
+
+#: Requests that may write; their transactions take the write lock when they begin.
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Whether transactions begun now may write: set per request, False elsewhere.
+_may_write: ContextVar[bool] = ContextVar("may_write", default=False)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Set up every connection `engine` opens, when it is SQLite; other databases as they are."""
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _set_up_connection)
+    event.listen(engine, "begin", _begin)
+
+
+def writes_from_the_start() -> None:
+    """Before each request: does its transaction take the write lock when it begins?"""
+    _may_write.set(request.method in WRITING_METHODS)
+
+
+def reads_after_the_request(_error: BaseException | None = None) -> None:
+    """After each request: what runs next in this thread (a command, a test) begins deferred."""
+    _may_write.set(False)
+
+
+def _set_up_connection(dbapi_connection, _record) -> None:
+    dbapi_connection.create_collation(SQLITE_COLLATION, sqlite_collation)
+    # The sqlite3 module would BEGIN only before the first write, too late to take the
+    # write lock (and it breaks SAVEPOINTs); _begin emits BEGIN itself instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _begin(connection) -> None:
+    # Straight to the driver, as psycopg begins implicitly: query counts match on both.
+    statement = "BEGIN IMMEDIATE" if _may_write.get() else "BEGIN"
+    connection.connection.dbapi_connection.execute(statement)

@@ -1,0 +1,172 @@
+"""The overdue queue: active loans past due on a day, with what each owes, filtered and
+sorted for the collector working through them."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
+from sqlalchemy.orm import Bundle, Session, aliased
+
+from crm.clock import lender_today
+from crm.lending.delinquency import BUCKET_DAYS, Bucket, bucket_for
+from crm.loans.queries.portfolio import (
+    from_cents,
+    is_overdue,
+    overdue_installments,
+    unpaid_cents,
+)
+from crm.models import Customer, Installment, Loan, User
+from crm.models.customer import person_name
+
+#: Due dates are a month apart, so an overdue loan's next installment (if any) falls due
+#: within this many days after any day: the queue looks no further for it.
+NEXT_DUE_WITHIN = timedelta(days=31)
+
+
+@dataclass(frozen=True)
+class OverdueLoan:
+    """One row of the overdue queue; money in whole cents."""
+
+    as_of: date
+    loan_id: int
+    customer_id: int
+    customer_name: str
+    phone: str
+    manager_name: str | None
+    oldest_unpaid_due_on: date
+    overdue_amount: Decimal
+    principal_outstanding: Decimal
+    #: The next installment to fall due, on `as_of` or later; None once the term is over.
+    next_due_on: date | None
+
+    @property
+    def days_past_due(self) -> int:
+        return (self.as_of - self.oldest_unpaid_due_on).days
+
+    @property
+    def bucket(self) -> Bucket:
+        return bucket_for(self.days_past_due)
+
+
+class _OverdueRows(Bundle):
+    """Selects the queue's columns and hands back OverdueLoan objects, one per row."""
+
+    def __init__(self, as_of: date, *columns) -> None:
+        super().__init__("overdue_loan", *columns)
+        self.as_of = as_of
+
+    def create_row_processor(self, query, procs, labels):
+        as_of = self.as_of
+
+        def make(row) -> OverdueLoan:
+            values = dict(zip(labels, (proc(row) for proc in procs), strict=True))
+            name = (values.pop(part) for part in ("last_name", "first_name", "patronymic"))
+            return OverdueLoan(
+                as_of=as_of,
+                customer_name=person_name(*name),
+                overdue_amount=from_cents(values.pop("overdue_cents")),
+                **values,
+            )
+
+        return make
+
+
+#: ?sort= values of the queue; the leading minus means the largest first.
+SORTS = ("-dpd", "dpd", "-amount", "amount")
+DEFAULT_SORT = "-dpd"
+
+
+def sort_key(value: str | None) -> str:
+    """The ?sort= value if it is one we know, otherwise the default (most overdue first)."""
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def overdue_queue(
+    as_of: date,
+    *,
+    sort: str = DEFAULT_SORT,
+    bucket: Bucket | None = None,
+    manager_id: int | None = None,
+) -> Select:
+    """Active loans past due on `as_of`, as OverdueLoan rows, filtered and sorted.
+
+    One statement: the overdue amount and next due date of each loan come from a GROUP BY
+    over its installments from the oldest unpaid one to a month past `as_of`, joined in.
+    `bucket` is an overdue bucket (not CURRENT); `manager_id` is the customer's manager.
+    """
+    loans = _queue_filters(as_of, bucket, manager_id)
+    per_loan = _per_loan(as_of, loans)
+    manager = aliased(User, name="manager")
+    statement = (
+        select(
+            _OverdueRows(
+                as_of,
+                Loan.id.label("loan_id"),
+                Loan.customer_id,
+                Customer.last_name,
+                Customer.first_name,
+                Customer.patronymic,
+                Customer.phone,
+                manager.display_name.label("manager_name"),
+                Loan.oldest_unpaid_due_on,
+                per_loan.c.overdue_cents,
+                Loan.principal_outstanding,
+                per_loan.c.next_due_on,
+            )
+        )
+        .select_from(Loan)
+        # Outer: the queue lists exactly the loans the dashboard counts as overdue.
+        .outerjoin(per_loan, per_loan.c.loan_id == Loan.id)
+        .join(Customer, Customer.id == Loan.customer_id)
+        .outerjoin(manager, manager.id == Customer.manager_id)
+        .where(*loans)
+    )
+    oldest_first, amount = Loan.oldest_unpaid_due_on, per_loan.c.overdue_cents
+    order = {
+        "-dpd": (oldest_first, amount.desc()),
+        "dpd": (oldest_first.desc(), amount),
+        "-amount": (amount.desc(), oldest_first),
+        "amount": (amount, oldest_first.desc()),
+    }[sort_key(sort)]
+    return statement.order_by(*order, Loan.id)
+
+
+def _queue_filters(
+    as_of: date, bucket: Bucket | None, manager_id: int | None
+) -> list[ColumnElement[bool]]:
+    """Conditions on the loans: overdue on `as_of`, in `bucket`, of `manager_id`'s customers."""
+    loans = [is_overdue(as_of)]
+    if bucket is not None:
+        low, high = BUCKET_DAYS[bucket]
+        loans.append(Loan.oldest_unpaid_due_on <= as_of - timedelta(days=low))
+        if high is not None:
+            loans.append(Loan.oldest_unpaid_due_on >= as_of - timedelta(days=high))
+    if manager_id is not None:
+        loans.append(
+            Loan.customer_id.in_(select(Customer.id).where(Customer.manager_id == manager_id))
+        )
+    return loans
+
+
+def _per_loan(as_of: date, loans: list[ColumnElement[bool]]) -> Subquery:
+    """Each listed loan's overdue amount in cents and the next due date after `as_of`.
+
+    The filters go into the GROUP BY as well, so that it adds up the loans shown only.
+    """
+    overdue = Installment.due_date < as_of
+    return (
+        overdue_installments(as_of + NEXT_DUE_WITHIN, *loans)
+        .add_columns(
+            Installment.loan_id,
+            func.sum(case((overdue, unpaid_cents()), else_=0)).label("overdue_cents"),
+            func.min(case((~overdue, Installment.due_date))).label("next_due_on"),
+        )
+        .group_by(Installment.loan_id)
+        .subquery("per_loan")
+    )
+
+
+def most_overdue(session: Session, as_of: date | None = None, limit: int = 10) -> list[OverdueLoan]:
+    """The `limit` loans longest past due on `as_of` (default: the lender's today)."""
+    return list(session.scalars(overdue_queue(as_of or lender_today()).limit(limit)))
