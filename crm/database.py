@@ -12,7 +12,7 @@ error. BEGIN IMMEDIATE takes the lock when the transaction begins: the second wr
 PATCH, DELETE) begin that way; page views only read and begin deferred, so they never wait
 for a writer. Outside requests (commands, tests) transactions stay deferred: SQLite still
 never loses a write there, a clash fails instead of waiting. PostgreSQL needs none of this:
-writers lock the rows they change (crm.loans.services.locking).
+writers lock the rows they change (crm.loans.services.guards).
 """
 
 from contextvars import ContextVar

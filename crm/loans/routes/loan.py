@@ -4,7 +4,9 @@ write off, record and reverse payments), each a form posted back to the loan pag
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from crm.loans.forms import (
     RefuseLoanForm,
     ReversePaymentForm,
     StartLoanForm,
+    VersionedForm,
     WithdrawLoanForm,
     WriteOffForm,
 )
@@ -58,69 +61,36 @@ def detail(loan_id: int):
 @bp.post(f"{LOAN_URL}/start")
 def start(loan_id: int):
     form = StartLoanForm()
-
-    def step(loan: Loan) -> str:
-        lifecycle.start_loan(
-            db.session,
-            loan,
-            disbursed_on=form.disbursed_on.data,
-            by=current_user._get_current_object(),
-            expected_version=form.expected_version(),
-        )
-        return _("Loan %(number)s has started.", number=str(loan))
-
-    return take_step(loan_id, "start", form, step)
+    done = _l("Loan %(number)s has started.")
+    return lifecycle_step(
+        loan_id, "start", form, lifecycle.start_loan, done, disbursed_on=form.disbursed_on.data
+    )
 
 
 @bp.post(f"{LOAN_URL}/refuse")
 def refuse(loan_id: int):
     form = RefuseLoanForm()
-
-    def step(loan: Loan) -> str:
-        lifecycle.refuse_loan(
-            db.session,
-            loan,
-            reason=form.reason.data,
-            by=current_user._get_current_object(),
-            expected_version=form.expected_version(),
-        )
-        return _("Loan %(number)s is refused.", number=str(loan))
-
-    return take_step(loan_id, "refuse", form, step)
+    done = _l("Loan %(number)s is refused.")
+    return lifecycle_step(
+        loan_id, "refuse", form, lifecycle.refuse_loan, done, reason=form.reason.data
+    )
 
 
 @bp.post(f"{LOAN_URL}/withdraw")
 def withdraw(loan_id: int):
     form = WithdrawLoanForm()
-
-    def step(loan: Loan) -> str:
-        lifecycle.withdraw_loan(
-            db.session,
-            loan,
-            by=current_user._get_current_object(),
-            expected_version=form.expected_version(),
-        )
-        return _("Loan %(number)s is withdrawn.", number=str(loan))
-
-    return take_step(loan_id, "withdraw", form, step)
+    done = _l("Loan %(number)s is withdrawn.")
+    return lifecycle_step(loan_id, "withdraw", form, lifecycle.withdraw_loan, done)
 
 
 @bp.post(f"{LOAN_URL}/write-off")
 @roles_required(Role.ADMIN)
 def write_off(loan_id: int):
     form = WriteOffForm()
-
-    def step(loan: Loan) -> str:
-        lifecycle.write_off_loan(
-            db.session,
-            loan,
-            reason=form.reason.data,
-            by=current_user._get_current_object(),
-            expected_version=form.expected_version(),
-        )
-        return _("Loan %(number)s is written off.", number=str(loan))
-
-    return take_step(loan_id, "write_off", form, step)
+    done = _l("Loan %(number)s is written off.")
+    return lifecycle_step(
+        loan_id, "write_off", form, lifecycle.write_off_loan, done, reason=form.reason.data
+    )
 
 
 @bp.post(f"{LOAN_URL}/payments")
@@ -176,6 +146,21 @@ def reverse_payment(loan_id: int, payment_id: int):
 
 
 # --- Helpers ----------------------------------------------------------------------------------
+
+
+def lifecycle_step(
+    loan_id: int, name: str, form: VersionedForm, service: Callable, done: LazyString, **fields
+):
+    """Take one lifecycle step (`service`, with the form's `fields`) as the current user, on
+    the version of the loan the page showed; flash `done`, which names the loan's %(number)s.
+    """
+
+    def step(loan: Loan) -> str:
+        by = current_user._get_current_object()
+        service(db.session, loan, by=by, expected_version=form.expected_version(), **fields)
+        return str(done) % {"number": str(loan)}
+
+    return take_step(loan_id, name, form, step)
 
 
 def take_step(

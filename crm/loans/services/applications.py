@@ -3,12 +3,14 @@ entered by mistake; the amount and term are always checked against the product."
 
 from decimal import Decimal
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from crm.i18n.labels import status_word
 from crm.lending.status import LoanStatus
-from crm.loans.services.locking import check_version
+from crm.loans.services.guards import check_version, wrong_status
 from crm.models import Customer, Loan, Product
 from crm.validation import FieldError, check_money
 
@@ -32,29 +34,23 @@ def check_application(
     if new_product and not product.active:
         raise FieldError("product", _("This product is no longer offered."))
     amount = check_money(amount, "amount")
-    if not product.min_amount <= amount <= product.max_amount:
-        raise FieldError(
-            "amount",
-            _(
-                "%(product)s lends from %(low)s to %(high)s.",
-                product=product.name,
-                low=product.min_amount,
-                high=product.max_amount,
-            ),
-        )
+    lends = _l("%(product)s lends from %(low)s to %(high)s.")
+    _check_limits(product, "amount", amount, (product.min_amount, product.max_amount), lends)
     if term_months is None:
         raise FieldError("term_months", _("This field is required."))
-    if not product.min_term <= term_months <= product.max_term:
-        raise FieldError(
-            "term_months",
-            _(
-                "%(product)s lends for %(low)d to %(high)d months.",
-                product=product.name,
-                low=product.min_term,
-                high=product.max_term,
-            ),
-        )
+    lends = _l("%(product)s lends for %(low)d to %(high)d months.")
+    _check_limits(product, "term_months", term_months, (product.min_term, product.max_term), lends)
     return amount, term_months
+
+
+def _check_limits(
+    product: Product, field: str, value: Decimal | int, limits: tuple, message: LazyString
+) -> None:
+    """`value` within the product's (lowest, highest) `limits`; `message` names the product's
+    name and the limits as %(product)s, %(low)s and %(high)s."""
+    low, high = limits
+    if not low <= value <= high:
+        raise FieldError(field, str(message) % {"product": product.name, "low": low, "high": high})
 
 
 def apply_for_loan(
@@ -154,13 +150,8 @@ def delete_application(session: Session, loan: Loan) -> None:
     FieldError on "status".
     """
     if loan.status is not LoanStatus.PENDING:
-        raise FieldError(
-            "status",
-            _(
-                "Loan %(number)s is %(status)s; only a pending application can be deleted.",
-                number=str(loan),
-                status=status_word(loan.status),
-            ),
+        raise wrong_status(
+            loan, _l("Loan %(number)s is %(status)s; only a pending application can be deleted.")
         )
     session.delete(loan)
     session.flush()

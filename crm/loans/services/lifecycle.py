@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session
 
 from crm.clock import lender_today
 from crm.i18n.formats import day
-from crm.i18n.labels import status_word
 from crm.lending import status as lifecycle
 from crm.lending.schedule import build_schedule
 from crm.lending.status import LoanStatus
-from crm.loans.services.locking import lock_loan
+from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, User
 from crm.models.types import utcnow
 from crm.validation import FieldError, required_text
@@ -166,8 +165,7 @@ def _transition(loan: Loan, target: LoanStatus) -> LoanStatus:
     try:
         return lifecycle.transition(loan.status, target)
     except lifecycle.TransitionError:
-        facts = {"number": str(loan), "status": status_word(loan.status)}
-        raise FieldError("status", str(_WRONG_STATUS[target]) % facts) from None
+        raise wrong_status(loan, _WRONG_STATUS[target]) from None
 
 
 def _decide(loan: Loan, status: LoanStatus, by: User) -> None:

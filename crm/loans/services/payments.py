@@ -6,17 +6,17 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.clock import lender_today
 from crm.i18n.formats import day, money
-from crm.i18n.labels import status_word
 from crm.lending import status as lifecycle
 from crm.lending.allocation import Allocation, OverpaymentError, allocate_payment
 from crm.lending.installments import Position, amount_due, position
 from crm.lending.status import LoanStatus
-from crm.loans.services.locking import lock_loan
+from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, Payment, PaymentAllocation, User
 from crm.models.types import utcnow
 from crm.validation import FieldError, check_money, required_text
@@ -100,13 +100,8 @@ def _check_input(
 def _check_payable(loan: Loan, paid_on: date) -> None:
     """Only an active loan takes payments, and none dated before its disbursement."""
     if loan.status is not LoanStatus.ACTIVE:
-        raise FieldError(
-            "status",
-            _(
-                "Payments are recorded only on active loans; loan %(number)s is %(status)s.",
-                number=str(loan),
-                status=status_word(loan.status),
-            ),
+        raise wrong_status(
+            loan, _l("Payments are recorded only on active loans; loan %(number)s is %(status)s.")
         )
     if loan.disbursed_on is not None and paid_on < loan.disbursed_on:
         raise FieldError(

@@ -1,11 +1,15 @@
-"""Holding a loan still while it is written: the row lock, and the check that the user's
-form was built from the loan as it is now."""
+"""What stops a write on a loan: the row lock that holds it still, the check that the
+user's form was built from the loan as it is now, and the refusal of a step its status
+does not allow."""
 
+from flask_babel import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.i18n.labels import status_word
 from crm.models import Installment, Loan
+from crm.validation import FieldError
 
 
 def check_version(loan: Loan, expected_version: int | None) -> None:
@@ -41,3 +45,10 @@ def lock_loan(
         .execution_options(populate_existing=True)
     )
     return list(session.scalars(statement))
+
+
+def wrong_status(loan: Loan, message: LazyString) -> FieldError:
+    """The refusal, on "status", of a step the loan's status does not allow; `message` may
+    name the loan's %(number)s and %(status)s."""
+    facts = {"number": str(loan), "status": status_word(loan.status)}
+    return FieldError("status", str(message) % facts)
