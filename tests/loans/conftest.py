@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
+from crm.lending.status import LoanStatus
 from crm.loans.services import lifecycle, payments
 from crm.models import Installment, Loan, Payment, PaymentAllocation, User
 from tests import factories
 
+#: Every status in which a loan takes no payment.
+NOT_ACTIVE = [status for status in LoanStatus if status is not LoanStatus.ACTIVE]
 #: Applied for and disbursed long enough ago that the whole schedule has fallen due.
 APPLIED = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 DISBURSED = date(2025, 1, 15)

@@ -14,7 +14,7 @@ from crm.lending.status import LoanStatus
 from crm.loans.services.payments import reverse_payment
 from crm.models import Installment, Loan, Payment
 from tests import factories
-from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start
+from tests.loans.conftest import APPLIED, DISBURSED, NOT_ACTIVE, pay, snapshot, start
 from tests.loans.test_lifecycle_routes import field_errors, flashes
 
 
@@ -100,10 +100,7 @@ def test_bad_payments_are_refused_beside_their_field(staff_client, active, data,
     assert snapshot(active.id) == before
 
 
-@pytest.mark.parametrize(
-    "status",
-    [LoanStatus.PENDING, LoanStatus.REFUSED, LoanStatus.FINISHED, LoanStatus.WRITTEN_OFF],
-)
+@pytest.mark.parametrize("status", NOT_ACTIVE)
 def test_payment_on_a_loan_that_is_not_active_is_refused(staff_client, product, status):
     loan = factories.LoanFactory(product=product, status=status, disbursed_on=DISBURSED)
     before = snapshot(loan.id)

@@ -17,14 +17,12 @@ from tests import factories
 
 
 @pytest.fixture
-def product(app):
-    return factories.ProductFactory(
-        annual_rate=Decimal("18.5"),
-        min_amount=Decimal("1000.00"),
-        max_amount=Decimal("50000.00"),
-        min_term=3,
-        max_term=24,
-    )
+def product(product):
+    """The loans suite's product at 18.5 %, lending 1 000 to 50 000 for 3 to 24 months."""
+    product.annual_rate, product.max_amount = Decimal("18.5"), Decimal("50000.00")
+    product.min_term, product.max_term = 3, 24
+    db.session.commit()
+    return product
 
 
 def test_application_is_pending_at_the_products_rate(app, product):

@@ -14,7 +14,7 @@ from crm.loans.services import lifecycle, payments
 from crm.models import Installment, Loan, Payment, PaymentAllocation
 from crm.validation import FieldError
 from tests import factories
-from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start
+from tests.loans.conftest import APPLIED, DISBURSED, NOT_ACTIVE, pay, snapshot, start
 
 TODAY = date(2025, 6, 1)
 
@@ -250,10 +250,7 @@ def test_bad_payments_are_refused_beside_their_field(
     assert snapshot(active.id) == before
 
 
-@pytest.mark.parametrize(
-    "status",
-    [LoanStatus.PENDING, LoanStatus.REFUSED, LoanStatus.WITHDRAWN, LoanStatus.WRITTEN_OFF],
-)
+@pytest.mark.parametrize("status", NOT_ACTIVE)
 def test_only_an_active_loan_takes_payments(product, manager, status):
     loan = factories.LoanFactory(product=product, status=status, disbursed_on=DISBURSED)
     before = snapshot(loan.id)

@@ -99,15 +99,12 @@ def test_rate_change_never_moves_an_existing_loan(app):
     assert loan.annual_rate == Decimal("12")
 
 
-def test_product_with_loans_cannot_be_deleted(app):
-    loan = factories.LoanFactory()
+def test_a_product_is_deleted_only_while_no_loan_uses_it(app):
+    used, unused = factories.LoanFactory().product, factories.ProductFactory()
     with pytest.raises(FieldError, match="untick Active") as error:
-        delete_product(db.session, loan.product)
+        delete_product(db.session, used)
     assert error.value.field == "loans"
-
-
-def test_unused_product_is_deleted(app):
-    product = factories.ProductFactory()
-    delete_product(db.session, product)
+    delete_product(db.session, unused)
     db.session.commit()
-    assert db.session.get(Product, product.id) is None
+    assert db.session.get(Product, unused.id) is None
+    assert db.session.get(Product, used.id) is not None

@@ -2,6 +2,7 @@
 write off, record and reverse payments), each a form posted back to the loan page."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import LazyString
@@ -58,38 +59,65 @@ def detail(loan_id: int):
     return render_detail(loan_id)
 
 
-@bp.post(f"{LOAN_URL}/start")
-def start(loan_id: int):
-    form = StartLoanForm()
-    done = _l("Loan %(number)s has started.")
-    return lifecycle_step(
-        loan_id, "start", form, lifecycle.start_loan, done, disbursed_on=form.disbursed_on.data
-    )
+@dataclass(frozen=True)
+class LifecycleStep:
+    """A step the loan page posts: its form, the service that takes it, the form's fields
+    the service is given, what is flashed once it is taken, and who may take it (every
+    staff member when empty)."""
+
+    form: type[VersionedForm]
+    service: Callable
+    fields: tuple[str, ...]
+    done: LazyString
+    roles: tuple[Role, ...] = ()
 
 
-@bp.post(f"{LOAN_URL}/refuse")
-def refuse(loan_id: int):
-    form = RefuseLoanForm()
-    done = _l("Loan %(number)s is refused.")
-    return lifecycle_step(
-        loan_id, "refuse", form, lifecycle.refuse_loan, done, reason=form.reason.data
-    )
+#: Each step by its endpoint name; it is posted to /loans/<id>/<name, dashed>.
+LIFECYCLE_STEPS = {
+    "start": LifecycleStep(
+        StartLoanForm, lifecycle.start_loan, ("disbursed_on",), _l("Loan %(number)s has started.")
+    ),
+    "refuse": LifecycleStep(
+        RefuseLoanForm, lifecycle.refuse_loan, ("reason",), _l("Loan %(number)s is refused.")
+    ),
+    "withdraw": LifecycleStep(
+        WithdrawLoanForm, lifecycle.withdraw_loan, (), _l("Loan %(number)s is withdrawn.")
+    ),
+    "write_off": LifecycleStep(
+        WriteOffForm,
+        lifecycle.write_off_loan,
+        ("reason",),
+        _l("Loan %(number)s is written off."),
+        roles=(Role.ADMIN,),
+    ),
+}
 
 
-@bp.post(f"{LOAN_URL}/withdraw")
-def withdraw(loan_id: int):
-    form = WithdrawLoanForm()
-    done = _l("Loan %(number)s is withdrawn.")
-    return lifecycle_step(loan_id, "withdraw", form, lifecycle.withdraw_loan, done)
+def lifecycle_view(name: str, step: LifecycleStep) -> Callable:
+    """The view that takes `step` as the current user, on the version of the loan the page
+    showed (see take_step)."""
+
+    def view(loan_id: int):
+        form = step.form()
+        fields = {field: form[field].data for field in step.fields}
+
+        def take(loan: Loan) -> str:
+            by = current_user._get_current_object()
+            version = form.expected_version()
+            step.service(db.session, loan, by=by, expected_version=version, **fields)
+            return str(step.done) % {"number": str(loan)}
+
+        return take_step(loan_id, name, form, take)
+
+    view.__name__ = name
+    return roles_required(*step.roles)(view) if step.roles else view
 
 
-@bp.post(f"{LOAN_URL}/write-off")
-@roles_required(Role.ADMIN)
-def write_off(loan_id: int):
-    form = WriteOffForm()
-    done = _l("Loan %(number)s is written off.")
-    return lifecycle_step(
-        loan_id, "write_off", form, lifecycle.write_off_loan, done, reason=form.reason.data
+for _name, _step in LIFECYCLE_STEPS.items():
+    bp.add_url_rule(
+        f"{LOAN_URL}/{_name.replace('_', '-')}",
+        view_func=lifecycle_view(_name, _step),
+        methods=["POST"],
     )
 
 
@@ -146,21 +174,6 @@ def reverse_payment(loan_id: int, payment_id: int):
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def lifecycle_step(
-    loan_id: int, name: str, form: VersionedForm, service: Callable, done: LazyString, **fields
-):
-    """Take one lifecycle step (`service`, with the form's `fields`) as the current user, on
-    the version of the loan the page showed; flash `done`, which names the loan's %(number)s.
-    """
-
-    def step(loan: Loan) -> str:
-        by = current_user._get_current_object()
-        service(db.session, loan, by=by, expected_version=form.expected_version(), **fields)
-        return str(done) % {"number": str(loan)}
-
-    return take_step(loan_id, name, form, step)
 
 
 def take_step(
