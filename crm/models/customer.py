@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.models.base import Base
 from crm.models.sorting import ukrainian_order
-from crm.models.types import utcnow
+from crm.models.types import foreign_id, utcnow
 
 if TYPE_CHECKING:
     from crm.models.loan import Loan
@@ -44,9 +44,7 @@ class Customer(Base):
     tax_id: Mapped[str | None] = mapped_column(String(10), unique=True)
     address: Mapped[str | None] = mapped_column(Text)
     #: use_alter: users and customers point at each other, so this key is added after both exist.
-    manager_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT", use_alter=True), index=True
-    )
+    manager_id: Mapped[int | None] = foreign_id("users", use_alter=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: Case-folded name, phone, e-mail and tax id, kept in step by a mapper event.
     search_text: Mapped[str] = mapped_column(Text, default="")

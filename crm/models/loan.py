@@ -6,13 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.lending.status import LoanStatus
 from crm.models.base import Base
 from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
-from crm.models.types import Money, Rate, utcnow
+from crm.models.types import Money, Rate, foreign_id, utcnow
 
 if TYPE_CHECKING:
     from crm.models.customer import Customer
@@ -33,12 +33,8 @@ class Loan(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="RESTRICT"), index=True
-    )
-    product_id: Mapped[int] = mapped_column(
-        ForeignKey("products.id", ondelete="RESTRICT"), index=True
-    )
+    customer_id: Mapped[int] = foreign_id("customers")
+    product_id: Mapped[int] = foreign_id("products")
     #: Principal applied for and issued; the schedule's principal parts sum to it exactly.
     amount: Mapped[Money]
     term_months: Mapped[int]
@@ -48,9 +44,7 @@ class Loan(Base):
     status: Mapped[LoanStatus] = mapped_column(default=LoanStatus.PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     decided_at: Mapped[datetime | None]
-    decided_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    decided_by_id: Mapped[int | None] = foreign_id("users")
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     disbursed_on: Mapped[date | None]
     #: Why the loan was written off.

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.lending.installments import amount_due
 from crm.models.base import Base
-from crm.models.types import Money, utcnow
+from crm.models.types import Money, foreign_id, utcnow
 
 if TYPE_CHECKING:
     from crm.models.loan import Loan
@@ -37,7 +37,7 @@ class Installment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="RESTRICT"), index=True)
+    loan_id: Mapped[int] = foreign_id("loans")
     number: Mapped[int]
     due_date: Mapped[date]
     principal: Mapped[Money]
@@ -68,19 +68,15 @@ class Payment(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="RESTRICT"), index=True)
+    loan_id: Mapped[int] = foreign_id("loans")
     paid_on: Mapped[date] = mapped_column(index=True)
     amount: Mapped[Money]
     #: The bank's or cashier's reference; unique per loan.
     reference: Mapped[str] = mapped_column(String(64))
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    recorded_by_id: Mapped[int | None] = foreign_id("users")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     reversed_at: Mapped[datetime | None]
-    reversed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT"), index=True
-    )
+    reversed_by_id: Mapped[int | None] = foreign_id("users")
     reversal_reason: Mapped[str | None] = mapped_column(Text)
 
     loan: Mapped[Loan] = relationship(back_populates="payments")
@@ -102,12 +98,8 @@ class PaymentAllocation(Base):
     __table_args__ = (CheckConstraint("principal >= 0 AND interest >= 0", "amounts_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    payment_id: Mapped[int] = mapped_column(
-        ForeignKey("payments.id", ondelete="CASCADE"), index=True
-    )
-    installment_id: Mapped[int] = mapped_column(
-        ForeignKey("installments.id", ondelete="RESTRICT"), index=True
-    )
+    payment_id: Mapped[int] = foreign_id("payments", ondelete="CASCADE")
+    installment_id: Mapped[int] = foreign_id("installments")
     principal: Mapped[Money]
     interest: Mapped[Money]
 
