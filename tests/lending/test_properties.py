@@ -74,7 +74,7 @@ def cumulative_rounding_bound(rate: Decimal, term: int) -> Decimal:
 def test_annuity_rows_are_equal_except_the_last(amount, rate, term, start):
     payment = annuity_payment(amount, rate, term)
     # Beyond this bound (tiny amounts at extreme rates and terms) the rounded payment may
-    # repay the loan before the term ends; DESIGN's rounding rules allow no better.
+    # repay the loan before the term ends; rounding every row to the cent allows no better.
     assume(cumulative_rounding_bound(rate, term) < (payment - CENT / 2) / (1 + rate / 1200))
     loan = build_schedule(amount, rate, term, "annuity", start)
     assert {row.payment for row in loan.rows[:-1]} <= {payment}

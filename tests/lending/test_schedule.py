@@ -22,7 +22,8 @@ def figures(row):
     return row.payment, row.principal, row.interest
 
 
-# The four reference cases of DESIGN.md "Money and loan maths".
+# The four reference cases: figures worked out by hand from the conventions in
+# crm/lending/schedule.py, which every schedule the CRM writes must reproduce to the cent.
 
 
 def test_annuity_10000_at_12_percent_for_12_months():

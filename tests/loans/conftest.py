@@ -33,7 +33,8 @@ def product(app):
 
 @pytest.fixture
 def pending(product):
-    """10 000 at 12 % for 12 months, annuity: the design's first reference case."""
+    """10 000 at 12 % for 12 months, annuity: the first reference case of
+    tests/lending/test_schedule.py."""
     return factories.LoanFactory(product=product, created_at=APPLIED)
 
 
