@@ -36,8 +36,8 @@ CUSTOMERS_AND_LOANS = _l("Customers and loans")
 PICKER_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
-class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
-    """The admin's start page: the models it may open, grouped, each with an "Add" link."""
+class StaffOnly:
+    """For admin views: open to `allowed_roles`; anyone else gets a 403, or the login page."""
 
     allowed_roles: frozenset[Role] = STAFF_ROLES
 
@@ -46,6 +46,10 @@ class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
 
     def inaccessible_callback(self, name, **kwargs):
         return check_roles(self.allowed_roles)
+
+
+class StaffIndexView(StaffOnly, SpeaksUserLanguage, AdminIndexView):
+    """The admin's start page: the models it may open, grouped, each with an "Add" link."""
 
     @expose("/")
     def index(self):
@@ -56,14 +60,13 @@ class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
         return self.render("admin/crm_index.html", groups=groups)
 
 
-class StaffModelView(SpeaksUserLanguage, ModelView):
+class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
     """A model's list and forms, open to `allowed_roles`; each write to its own roles.
 
     Subclasses are configuration (Flask-Admin's column_*/form_* attributes and the role
     sets) plus three one-line hooks naming the services that write the model.
     """
 
-    allowed_roles: frozenset[Role] = STAFF_ROLES
     create_roles: frozenset[Role] | None = None
     edit_roles: frozenset[Role] | None = None
     delete_roles: frozenset[Role] | None = None
@@ -81,12 +84,6 @@ class StaffModelView(SpeaksUserLanguage, ModelView):
     column_type_formatters_detail = DETAILS_FORMATTERS
     # One bulk click should not be able to delete a page of records past the delete rules.
     action_disallowed_list = ["delete"]
-
-    def is_accessible(self) -> bool:
-        return has_role(self.allowed_roles)
-
-    def inaccessible_callback(self, name, **kwargs):
-        return check_roles(self.allowed_roles)
 
     @property
     def can_create(self) -> bool:
