@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
-from crm.admin.columns import COLUMN_LABELS
+from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
 from crm.admin.fields import RecordSelectField
 from crm.admin.filters import date_filters, manager_filter
 from crm.admin.formatters import formatted
@@ -68,8 +68,8 @@ class CustomerAdmin(StaffModelView):
         *date_filters(Customer.created_at, COLUMN_LABELS["created_at"]),
     ]
     column_formatters = {
+        **COLUMN_FORMATTERS,
         "phone": formatted(phone),
-        "created_at": formatted(day),
         "birth_date": formatted(day),
     }
     form_columns = list(customer_services.CUSTOMER_FIELDS)

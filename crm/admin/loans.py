@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
-from crm.admin.columns import COLUMN_LABELS
+from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
 from crm.admin.filters import (
     ChoiceFilter,
     category_filter,
@@ -17,7 +17,7 @@ from crm.admin.lookups import customer_lookup, product_lookup
 from crm.admin.widgets import AddableAjaxSelect2Widget
 from crm.extensions import db
 from crm.i18n.fields import MoneyField
-from crm.i18n.formats import day, money, percent
+from crm.i18n.formats import day, money
 from crm.i18n.labels import STATUS_LABELS
 from crm.lending.status import LoanStatus
 from crm.loans import services as loan_services
@@ -73,11 +73,10 @@ class LoanAdmin(StaffModelView):
         *date_filters(Loan.created_at, column_labels["created_at"]),
     ]
     column_formatters = {
+        **COLUMN_FORMATTERS,
         "amount": formatted(money),
         "principal_outstanding": formatted(money),
-        "annual_rate": formatted(percent),
         "status": status_badge,
-        "created_at": formatted(day),
         "decided_at": formatted(day),
         "disbursed_on": formatted(day),
     }

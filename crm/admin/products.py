@@ -3,12 +3,12 @@
 from flask_babel import lazy_gettext as _l
 
 from crm.admin.base import ADMINS, StaffModelView
-from crm.admin.columns import COLUMN_LABELS
+from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
 from crm.admin.fields import DropDownField, enum_choices
 from crm.admin.filters import category_filter, enum_filter
 from crm.admin.formatters import formatted, label_of
 from crm.i18n.fields import DecimalInputField, MoneyField
-from crm.i18n.formats import day, money, percent
+from crm.i18n.formats import money
 from crm.i18n.labels import CATEGORY_LABELS, REPAYMENT_LABELS
 from crm.lending.schedule import RepaymentMethod
 from crm.models import Product, ProductCategory
@@ -58,12 +58,11 @@ class ProductAdmin(StaffModelView):
         "active",
     ]
     column_formatters = {
+        **COLUMN_FORMATTERS,
         "category": label_of(CATEGORY_LABELS),
         "repayment_method": label_of(REPAYMENT_LABELS),
-        "annual_rate": formatted(percent),
         "min_amount": formatted(money),
         "max_amount": formatted(money),
-        "created_at": formatted(day),
     }
     form_columns = list(product_services.PRODUCT_FIELDS)
     form_overrides = {

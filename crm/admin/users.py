@@ -5,13 +5,12 @@ from flask_login import current_user
 from wtforms import PasswordField
 
 from crm.admin.base import ADMINS, StaffModelView
-from crm.admin.columns import COLUMN_LABELS
+from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
 from crm.admin.fields import DropDownField, enum_choices
 from crm.admin.filters import enum_filter
-from crm.admin.formatters import formatted, label_of
+from crm.admin.formatters import label_of
 from crm.admin.lookups import customer_lookup
 from crm.auth.services import create_user, delete_user, update_user
-from crm.i18n.formats import day
 from crm.i18n.labels import ROLE_LABELS
 from crm.models import Role, User
 
@@ -35,7 +34,7 @@ class UserAdmin(StaffModelView):
     column_default_sort = "email"
     column_searchable_list = ["email", "full_name"]
     column_filters = [enum_filter(User.role, column_labels["role"], Role, ROLE_LABELS), "active"]
-    column_formatters = {"role": label_of(ROLE_LABELS), "created_at": formatted(day)}
+    column_formatters = {**COLUMN_FORMATTERS, "role": label_of(ROLE_LABELS)}
     form_columns = [*LOGIN_FIELDS, "password"]
     form_overrides = {"role": DropDownField}
     form_extra_fields = {
