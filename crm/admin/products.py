@@ -14,7 +14,7 @@ from crm.lending.schedule import RepaymentMethod
 from crm.models import Product, ProductCategory
 from crm.products import services as product_services
 
-#: The list leads with what tells products apart, then the terms in the form's order.
+#: The list leads with what tells products apart, then the other fields in the form's order.
 LISTED_FIRST = ("name", "category")
 #: Fields the list leaves to the details page.
 DETAILS_ONLY = ("description",)
