@@ -6,7 +6,10 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from crm.admin.base import StaffIndexView
-from crm.admin.views import CustomerAdmin, LoanAdmin, ProductAdmin, UserAdmin
+from crm.admin.customers import CustomerAdmin
+from crm.admin.loans import LoanAdmin
+from crm.admin.products import ProductAdmin
+from crm.admin.users import UserAdmin
 from crm.extensions import db
 from crm.models import Customer, Loan, Product, User
 

@@ -8,28 +8,19 @@ messages beside the fields (FieldError), or a flash (a refused delete, a stale e
 """
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.fields import QuerySelectField
-from flask_admin.contrib.sqla.filters import FilterEqual
-from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_admin.contrib.sqla.validators import Unique
-from flask_admin.form import Select2Widget
-from flask_admin.helpers import get_current_view
-from flask_admin.model.widgets import AjaxSelect2Widget
 from flask_babel import gettext as _
-from flask_login import current_user
-from markupsafe import Markup
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import SelectField
-from wtforms.fields.choices import Choice
 
+from crm.admin.fields import ServiceCheckedConverter
 from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLanguage
 from crm.auth.access import check_roles, has_role
 from crm.customers.queries import any_apostrophe, search_terms
@@ -39,12 +30,14 @@ from crm.validation import FieldError, parse_id
 
 #: Only admins: products, users, deletes of customers and loans.
 ADMINS = frozenset({Role.ADMIN})
+#: The start page's heading over the customers and the loans.
+CUSTOMERS_AND_LOANS = _l("Customers and loans")
 #: The `picker` argument names the form field a record created in a pop-up goes back to.
 PICKER_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
-class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
-    """The admin's start page: the models it may open, grouped, each with an "Add" link."""
+class StaffOnly:
+    """For admin views: open to `allowed_roles`; anyone else gets a 403, or the login page."""
 
     allowed_roles: frozenset[Role] = STAFF_ROLES
 
@@ -53,6 +46,10 @@ class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
 
     def inaccessible_callback(self, name, **kwargs):
         return check_roles(self.allowed_roles)
+
+
+class StaffIndexView(StaffOnly, SpeaksUserLanguage, AdminIndexView):
+    """The admin's start page: the models it may open, grouped, each with an "Add" link."""
 
     @expose("/")
     def index(self):
@@ -63,32 +60,13 @@ class StaffIndexView(SpeaksUserLanguage, AdminIndexView):
         return self.render("admin/crm_index.html", groups=groups)
 
 
-class ServiceCheckedConverter(AdminModelConverter):
-    """Flask-Admin's form builder, minus its own "Already exists." check on unique columns.
-
-    The services check uniqueness (ignoring case, with a message naming the clash), so a
-    second, case-sensitive check with a vaguer message would only disagree with them.
-    """
-
-    def convert(self, *args, **kwargs):
-        field = super().convert(*args, **kwargs)
-        if field is not None and "validators" in getattr(field, "kwargs", {}):
-            field.kwargs["validators"] = [
-                validator
-                for validator in field.kwargs["validators"]
-                if not isinstance(validator, Unique)
-            ]
-        return field
-
-
-class StaffModelView(SpeaksUserLanguage, ModelView):
+class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
     """A model's list and forms, open to `allowed_roles`; each write to its own roles.
 
     Subclasses are configuration (Flask-Admin's column_*/form_* attributes and the role
     sets) plus three one-line hooks naming the services that write the model.
     """
 
-    allowed_roles: frozenset[Role] = STAFF_ROLES
     create_roles: frozenset[Role] | None = None
     edit_roles: frozenset[Role] | None = None
     delete_roles: frozenset[Role] | None = None
@@ -106,12 +84,6 @@ class StaffModelView(SpeaksUserLanguage, ModelView):
     column_type_formatters_detail = DETAILS_FORMATTERS
     # One bulk click should not be able to delete a page of records past the delete rules.
     action_disallowed_list = ["delete"]
-
-    def is_accessible(self) -> bool:
-        return has_role(self.allowed_roles)
-
-    def inaccessible_callback(self, name, **kwargs):
-        return check_roles(self.allowed_roles)
 
     @property
     def can_create(self) -> bool:
@@ -258,117 +230,3 @@ def show_field_error(form, error: FieldError) -> None:
         flash(_("The record was not saved: see the messages beside the fields."), "error")
     else:
         flash(error.message, "error")
-
-
-def creation_url(endpoint: str, **args: str) -> str | None:
-    """The create form of the admin view `endpoint`, if the current user may add there."""
-    current = get_current_view()
-    if current is None:
-        return None
-    for view in current.admin._views:
-        if view.endpoint == endpoint:
-            if view.is_accessible() and view.can_create:
-                return url_for(f"{endpoint}.create_view", **args)
-            return None
-    return None
-
-
-class AddableAjaxSelect2Widget(AjaxSelect2Widget):
-    """The AJAX picker with a "+" that adds a record (in a dialog) without leaving the form.
-
-    The "+" opens the other view's create form with ?picker=<field>; once saved, that view
-    sends the new record back here (admin/crm_picked.html), and the picker shows it. It is
-    a plain link too, so without JavaScript it opens the form in a new tab.
-    """
-
-    def __init__(self, endpoint: str, title: str) -> None:
-        super().__init__()
-        self.endpoint = endpoint
-        self.title = title
-
-    def __call__(self, field, **kwargs) -> Markup:
-        picker = super().__call__(field, **kwargs)
-        url = creation_url(self.endpoint, picker=field.name)
-        if url is None:
-            return picker
-        return Markup(
-            '<div class="input-group crm-picker">{picker}<div class="input-group-append">'
-            '<a class="btn btn-outline-secondary" href="{url}" target="_blank" '
-            'data-crm-picker="{field}" title="{title}" aria-label="{title}">'
-            '<i class="fa fa-plus"></i></a></div></div>'
-        ).format(picker=picker, url=url, field=field.id, title=str(self.title))
-
-
-class LazyChoices:
-    """Filter options read from the database when a page shows them, not when the app starts.
-
-    Flask-Admin asks a filter for its options once, while the view is built; handing it this
-    iterable postpones the query to each list page, so new products or managers appear.
-    """
-
-    def __init__(self, load: Callable[[], Iterable[tuple[Any, str]]]) -> None:
-        self.load = load
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        return iter(self.load())
-
-
-class ChoiceFilter(FilterEqual):
-    """An "equals" filter with a drop-down of the current choices; other values are ignored.
-
-    `load` returns (value, label) pairs; `coerce` turns the value from the URL back into
-    what the column holds (int for ids, str for enum values).
-    """
-
-    def __init__(
-        self,
-        column,
-        name: str,
-        load: Callable[[], Iterable[tuple[Any, str]]],
-        coerce: Callable[[str], Any] = str,
-    ) -> None:
-        super().__init__(column, name)
-        self.load = load
-        self.coerce = coerce
-
-    def get_options(self, view):
-        return LazyChoices(self.load)
-
-    def validate(self, value) -> bool:
-        return str(value) in {str(choice) for choice, _label in self.load()}
-
-    def clean(self, value):
-        return self.coerce(value)
-
-
-# Flask-Admin 2.2.1's select fields yield plain tuples and take tuple choices, both of
-# which WTForms 3.3 deprecates with a warning on every form (an error in the test suite);
-# these two fields speak WTForms 3.3 and keep Flask-Admin's select2 look.
-
-
-class DropDownField(SelectField):
-    """A drop-down of fixed choices (an enum's members), given as SelectChoice."""
-
-    widget = Select2Widget()
-
-    def __init__(self, *args, allow_blank: bool = False, **kwargs) -> None:
-        # Flask-Admin passes allow_blank to the fields it builds; a fixed choice has no blank.
-        super().__init__(*args, **kwargs)
-
-
-class RecordSelectField(QuerySelectField):
-    """A drop-down of a few records (staff members), from `query_factory`."""
-
-    def iter_choices(self):
-        for choice in super().iter_choices():
-            yield choice if isinstance(choice, Choice) else Choice(*choice)
-
-
-def current_staff() -> Any:
-    """The logged-in user when they are a manager (a new customer's default manager)."""
-    if current_user.is_authenticated and current_user.role is Role.MANAGER:
-        return current_user._get_current_object()
-    return None

@@ -8,18 +8,8 @@ import pytest
 from crm.extensions import db
 from crm.models import Customer, Loan, Product
 from tests import factories
+from tests.admin.pages import loan_form
 
-ADMIN_PAGES = [
-    "/admin/",
-    "/admin/customer/",
-    "/admin/customer/new/",
-    "/admin/loan/",
-    "/admin/loan/new/",
-    "/admin/product/",
-    "/admin/user/",
-    "/admin/user/new/",
-    "/admin/loan/ajax/lookup/?name=customer&query=a",
-]
 MANAGER_PAGES = [
     "/admin/",
     "/admin/customer/",
@@ -29,6 +19,9 @@ MANAGER_PAGES = [
     "/admin/product/",
     "/admin/loan/ajax/lookup/?name=customer&query=a",
 ]
+#: Pages of the users' view, which only admins open.
+USER_PAGES = ["/admin/user/", "/admin/user/new/"]
+ADMIN_PAGES = [*MANAGER_PAGES, *USER_PAGES]
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
@@ -52,7 +45,7 @@ def test_manager_opens_customers_loans_and_products(client, login, manager, path
     assert client.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/admin/user/", "/admin/user/new/", "/admin/user/details/?id=1"])
+@pytest.mark.parametrize("path", [*USER_PAGES, "/admin/user/details/?id=1"])
 def test_manager_gets_403_on_users(client, login, manager, path):
     login(manager)
     assert client.get(path).status_code == 403
@@ -112,15 +105,7 @@ def test_manager_cannot_delete_customers_or_loans(client, login, manager):
 def test_customer_login_cannot_write_through_the_admin(client, login, customer_user):
     product = factories.ProductFactory()
     login(customer_user)
-    response = client.post(
-        "/admin/loan/new/",
-        data={
-            "customer": customer_user.customer_id,
-            "product": product.id,
-            "amount": "5000",
-            "term_months": "12",
-        },
-    )
+    response = client.post("/admin/loan/new/", data=loan_form(customer_user.customer, product))
     assert response.status_code == 403
     assert db.session.query(Loan).count() == 0
 

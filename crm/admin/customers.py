@@ -1,0 +1,99 @@
+"""The admin's customers: the fields the customer services take, listed and edited."""
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
+from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
+from crm.admin.fields import RecordSelectField
+from crm.admin.filters import date_filters, manager_filter
+from crm.admin.formatters import formatted
+from crm.auth.queries import staff_members
+from crm.clock import lender_today
+from crm.customers import services as customer_services
+from crm.extensions import db
+from crm.i18n.fields import DateInputField
+from crm.i18n.formats import day, phone
+from crm.models import Customer, Role
+from crm.models.sorting import ukrainian_order
+
+#: Fields the list leaves to the details page.
+DETAILS_ONLY = ("birth_date", "address")
+
+
+def active_staff():
+    """The staff members a customer may be given to: deactivated logins are left out."""
+    return db.session.scalars(staff_members(active_only=True)).all()
+
+
+def current_staff() -> Any:
+    """The logged-in user when they are a manager (a new customer's default manager)."""
+    if current_user.is_authenticated and current_user.role is Role.MANAGER:
+        return current_user._get_current_object()
+    return None
+
+
+class CustomerAdmin(StaffModelView):
+    index_group = CUSTOMERS_AND_LOANS
+    delete_roles = ADMINS
+    # 100 000 customers: no COUNT(*) per page, only "next".
+    simple_list_pager = True
+    search_folded = True
+
+    column_list = [
+        *(name for name in customer_services.CUSTOMER_FIELDS if name not in DETAILS_ONLY),
+        "created_at",
+    ]
+    column_details_list = ["id", *customer_services.CUSTOMER_FIELDS, "created_at"]
+    column_labels = {
+        **COLUMN_LABELS,
+        "last_name": _l("Last name"),
+        "first_name": _l("First name"),
+        "patronymic": _l("Patronymic"),
+        "phone": _l("Phone"),
+        "birth_date": _l("Date of birth"),
+        "tax_id": _l("Tax id"),
+        "address": _l("Address"),
+        "search_text": _l("name, phone, e-mail or tax id"),
+    }
+    # Ukrainian alphabetical order, whatever the database's collation.
+    column_sortable_list = [("last_name", ukrainian_order(Customer.last_name)), "created_at"]
+    column_default_sort = [("created_at", True), ("id", True)]
+    column_searchable_list = ["search_text"]
+    column_filters = [
+        manager_filter(),
+        *date_filters(Customer.created_at, COLUMN_LABELS["created_at"]),
+    ]
+    column_formatters = {
+        **COLUMN_FORMATTERS,
+        "phone": formatted(phone),
+        "birth_date": formatted(day),
+    }
+    form_columns = list(customer_services.CUSTOMER_FIELDS)
+    form_overrides = {"manager": RecordSelectField, "birth_date": DateInputField}
+    form_args = {
+        "manager": {
+            "query_factory": active_staff,
+            "default": current_staff,
+            "blank_text": _l("(nobody)"),
+        },
+        "phone": {"description": _l("Any common format; stored as +380501234567.")},
+        "tax_id": {"description": _l("RNOKPP: 10 digits.")},
+    }
+
+    def create_record(self, session, data):
+        return customer_services.create_customer(session, data, **self.checked_against())
+
+    def update_record(self, session, customer, data):
+        return customer_services.update_customer(session, customer, data, **self.checked_against())
+
+    def delete_record(self, session, customer):
+        customer_services.delete_customer(session, customer)
+
+    @staticmethod
+    def checked_against() -> dict[str, Any]:
+        """The phone region and the date that the customer services check a form against."""
+        return {"region": current_app.config["PHONE_REGION"], "today": lender_today()}
