@@ -99,7 +99,7 @@ def create_user_command(
     help=_l("When data is already there, say so and succeed instead of failing (for `make run`)."),
 )
 def load_demo_command(customer_count: int, if_empty: bool) -> None:
-    from crm.demo import DemoAlreadyLoaded, load_demo
+    from crm.demo.load import DemoAlreadyLoaded, load_demo
 
     try:
         summary = load_demo(db.session, customers=customer_count)

@@ -7,7 +7,16 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from crm import demo
+from crm.demo.drawing import tax_id_check_digit
+from crm.demo.load import ADMIN, CUSTOMER_LOGIN_EMAIL, DEMO_PASSWORD, MANAGERS, load_demo
+from crm.demo.tables import (
+    DAYS_PER_YEAR,
+    FEMALE_FIRST_NAMES,
+    MALE_FIRST_NAMES,
+    MOBILE_CODES,
+    PRODUCTS,
+    SURNAMES,
+)
 from crm.extensions import db
 from crm.lending.allocation import allocate_payment, apply_allocations
 from crm.lending.installments import InstallmentState, position
@@ -149,11 +158,11 @@ def test_demo_load_creates_products_staff_customers_and_loans(runner):
     assert result.exit_code == 0, result.output
     assert "30 customers" in result.output
     products = db.session.scalars(select(Product)).all()
-    assert len(products) == len(demo.PRODUCTS)
+    assert len(products) == len(PRODUCTS)
     assert 5 <= len(products) <= 7
     assert sum(not product.active for product in products) == 1
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert roles == {Role.ADMIN: 1, Role.MANAGER: len(demo.MANAGERS), Role.CUSTOMER: 1}
+    assert roles == {Role.ADMIN: 1, Role.MANAGER: len(MANAGERS), Role.CUSTOMER: 1}
     assert count(Customer) == 30
     assert 60 <= count(Loan) <= 120
     statuses = set(db.session.scalars(select(Loan.status).distinct()))
@@ -163,16 +172,16 @@ def test_demo_load_creates_products_staff_customers_and_loans(runner):
 def test_demo_load_prints_the_logins(runner):
     result = load(runner, "--customers", "3")
 
-    for email in (demo.ADMIN.email, "manager@demo.crm", demo.CUSTOMER_LOGIN_EMAIL):
+    for email in (ADMIN.email, "manager@demo.crm", CUSTOMER_LOGIN_EMAIL):
         assert email in result.output
-    assert demo.DEMO_PASSWORD in result.output
+    assert DEMO_PASSWORD in result.output
 
 
 def test_demo_logins_work_with_the_demo_password(runner, client):
     load(runner, "--customers", "3")
 
-    for email, home in (("manager@demo.crm", "/"), (demo.CUSTOMER_LOGIN_EMAIL, "/account/")):
-        response = client.post("/auth/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+    for email, home in (("manager@demo.crm", "/"), (CUSTOMER_LOGIN_EMAIL, "/account/")):
+        response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert response.headers["Location"] == home
         client.post("/auth/logout")
@@ -181,7 +190,7 @@ def test_demo_logins_work_with_the_demo_password(runner, client):
 def test_demo_customer_login_belongs_to_the_first_customer(runner):
     load(runner, "--customers", "3")
 
-    login = db.session.scalar(select(User).where(User.email == demo.CUSTOMER_LOGIN_EMAIL))
+    login = db.session.scalar(select(User).where(User.email == CUSTOMER_LOGIN_EMAIL))
     assert login.customer_id == db.session.scalar(select(func.min(Customer.id)))
 
 
@@ -192,10 +201,10 @@ def test_demo_customers_are_valid_and_unique(runner):
     customers = db.session.scalars(select(Customer)).all()
     for customer in customers:
         assert normalise_phone(customer.phone) == customer.phone
-        assert customer.phone[4:6] in demo.MOBILE_CODES
+        assert customer.phone[4:6] in MOBILE_CODES
         assert len(customer.phone) == 13
         assert customer.manager_id is None or customer.manager.role is Role.MANAGER
-        age = (today - customer.birth_date).days / demo.DAYS_PER_YEAR
+        age = (today - customer.birth_date).days / DAYS_PER_YEAR
         assert 18 <= age <= 75
         assert customer.address.startswith("м. ")
         assert customer.search_text == search_key(
@@ -223,31 +232,31 @@ def test_demo_tax_ids_encode_birth_date_and_sex_and_check_out(runner):
         assert len(tax_id) == 10
         assert tax_id.isdigit()
         assert int(tax_id[:5]) == (customer.birth_date - date(1899, 12, 31)).days
-        female = customer.first_name in demo.FEMALE_FIRST_NAMES
+        female = customer.first_name in FEMALE_FIRST_NAMES
         assert int(tax_id[8]) % 2 == (0 if female else 1)
-        assert tax_id[9] == demo.tax_id_check_digit(tax_id[:9])
+        assert tax_id[9] == tax_id_check_digit(tax_id[:9])
 
 
 def test_tax_id_check_digit_matches_a_known_number():
     # The example that python-stdnum's ua.rntrc documents as valid.
-    assert demo.tax_id_check_digit("175901377") == "6"
+    assert tax_id_check_digit("175901377") == "6"
 
 
 def test_demo_names_agree_in_gender(runner):
     load(runner, "--customers", "30")
-    male_only = {male for male, female in demo.SURNAMES if male != female}
-    female_only = {female for male, female in demo.SURNAMES if male != female}
+    male_only = {male for male, female in SURNAMES if male != female}
+    female_only = {female for male, female in SURNAMES if male != female}
 
     for customer in db.session.scalars(select(Customer)):
-        female = customer.first_name in demo.FEMALE_FIRST_NAMES
-        assert female or customer.first_name in demo.MALE_FIRST_NAMES
+        female = customer.first_name in FEMALE_FIRST_NAMES
+        assert female or customer.first_name in MALE_FIRST_NAMES
         assert customer.patronymic.endswith("вна") == female, customer.full_name
         assert customer.last_name not in (male_only if female else female_only)
 
 
 def test_demo_names_cover_the_letters_only_ukrainian_has():
-    first_names = demo.MALE_FIRST_NAMES + demo.FEMALE_FIRST_NAMES
-    names = " ".join(first_names + tuple(male for male, _female in demo.SURNAMES))
+    first_names = MALE_FIRST_NAMES + FEMALE_FIRST_NAMES
+    names = " ".join(first_names + tuple(male for male, _female in SURNAMES))
     for letter in "ІЇЄҐ'":
         assert letter in names
     assert {"Мар'яна", "Ївга", "Єва"} <= set(first_names)
@@ -301,7 +310,7 @@ def test_demo_first_customer_is_always_the_same(runner):
 def demo_snapshot(moment: datetime) -> tuple[list[dict], ...]:
     """The customers, loans, installments and payments of a fresh demo load at `moment`,
     without their ids."""
-    demo.load_demo(db.session, customers=20, now=moment)
+    load_demo(db.session, customers=20, now=moment)
     db.session.commit()
     customers = db.session.execute(select(Customer.__table__).order_by(Customer.phone)).all()
     loans = db.session.execute(
@@ -465,7 +474,7 @@ def test_demo_load_refuses_a_database_with_products(runner):
 
     assert result.exit_code != 0
     assert "already has products" in result.output
-    assert demo.ADMIN.email not in result.output
+    assert ADMIN.email not in result.output
     assert count(Customer) == 0
 
 
@@ -477,8 +486,8 @@ def test_demo_load_if_empty_skips_loaded_data_and_still_shows_the_logins(runner)
 
     assert result.exit_code == 0, result.output
     assert "Skipped." in result.output
-    assert demo.ADMIN.email in result.output
-    assert demo.DEMO_PASSWORD in result.output
+    assert ADMIN.email in result.output
+    assert DEMO_PASSWORD in result.output
     assert (count(Customer), count(Loan)) == before
 
 
@@ -489,7 +498,7 @@ def test_demo_load_if_empty_shows_no_demo_logins_where_there_are_none(runner):
 
     assert result.exit_code == 0, result.output
     assert "Skipped." in result.output
-    assert demo.DEMO_PASSWORD not in result.output
+    assert DEMO_PASSWORD not in result.output
 
 
 def test_demo_load_if_empty_loads_an_empty_database(runner):
