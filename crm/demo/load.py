@@ -171,16 +171,7 @@ def load_demo(
     # Ids are handed out here, so rows can point at each other without reading ids back.
     first_ids = {name: next_id(session, model) for name, model in OWN_ID_TABLES.items()}
     drawing = _Drawing(session, now, staff, products, first_ids)
-    for chunk_start in range(0, customers, CHUNK_SIZE):
-        chunk = range(chunk_start, min(chunk_start + CHUNK_SIZE, customers))
-        rows = drawing.rows(chunk, customers)
-        for model, model_rows in rows.items():
-            bulk_insert(session, model, model_rows)
-        summary.loans_by_status.update(row["status"] for row in rows[Loan])
-        summary.installments += len(rows[Installment])
-        summary.payments += len(rows[Payment])
-    for model in OWN_ID_TABLES.values():
-        advance_id_sequence(session, model)
+    _add_customers_and_loans(session, drawing, customers, summary)
     if customers:
         _add_customer_login(session, first_ids["customer"], password_hash)
     session.flush()
@@ -212,6 +203,23 @@ def _add_staff_and_products(
     session.add_all([*staff, *products])
     session.flush()
     return staff, products
+
+
+def _add_customers_and_loans(
+    session: Session, drawing: _Drawing, customers: int, summary: DemoSummary
+) -> None:
+    """Insert the drawn rows a chunk at a time, counting them into `summary`, then move
+    PostgreSQL's id sequences past the ids handed out."""
+    for chunk_start in range(0, customers, CHUNK_SIZE):
+        chunk = range(chunk_start, min(chunk_start + CHUNK_SIZE, customers))
+        rows = drawing.rows(chunk, customers)
+        for model, model_rows in rows.items():
+            bulk_insert(session, model, model_rows)
+        summary.loans_by_status.update(row["status"] for row in rows[Loan])
+        summary.installments += len(rows[Installment])
+        summary.payments += len(rows[Payment])
+    for model in OWN_ID_TABLES.values():
+        advance_id_sequence(session, model)
 
 
 def _add_customer_login(session: Session, customer_id: int, password_hash: str) -> None:
