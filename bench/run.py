@@ -179,7 +179,7 @@ def pages_to_time(app) -> list[tuple[str, str]]:
 def time_pages(app, requests: int) -> list[PageRun]:
     from sqlalchemy import event
 
-    from crm.demo import DEMO_PASSWORD
+    from crm.demo.load import DEMO_PASSWORD
     from crm.extensions import db
 
     pages = pages_to_time(app)

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from crm.demo import DEMO_PASSWORD
+from crm.demo.load import DEMO_PASSWORD
 from tests.browser.conftest import shot
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from sqlalchemy import Enum, String, Text, select
 
-from crm.demo import DEMO_PASSWORD, load_demo
+from crm.demo.load import DEMO_PASSWORD, load_demo
 from crm.extensions import db
 from crm.models import User
 from tests.i18n.conftest import ENGLISH, UKRAINIAN

@@ -1,115 +1,23 @@
-"""Command-line tools: `flask --app wsgi users …`, `demo …` and `loans …`."""
+"""`flask --app wsgi loans …`: loan calculations, such as `loans quote`."""
 
 import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, pgettext
 
-from crm.auth.services import create_user
-from crm.extensions import db
-from crm.i18n.commands import TranslatedOption, option, use_catalogue_for_click
+from crm.i18n.commands import option
 from crm.i18n.labels import REPAYMENT_LABELS
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.money import CONTEXT
 from crm.lending.schedule import RepaymentMethod, Schedule, add_months, build_schedule
-from crm.models import Customer, Role
 from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
-from crm.validation import FieldError
 
-users = AppGroup("users", help=_l("Manage logins."))
-demo = AppGroup("demo", help=_l("Demo data for trying the CRM and for benchmarks."))
 loans = AppGroup("loans", help=_l("Loan calculations."))
-
-
-@users.command(
-    "create", help=_l("Create a login; the password is prompted for, or read from standard input.")
-)
-@click.argument("email")
-@option(
-    "--role",
-    type=click.Choice([role.value for role in Role]),
-    required=True,
-    help=_l("What the login may do."),
-)
-@option("--name", "full_name", default="", help=_l("Full name shown in the navbar."))
-@option(
-    "--customer",
-    "customer_id",
-    type=int,
-    help=_l("Customer record a customer login belongs to."),
-)
-@click.password_option(
-    cls=TranslatedOption, help=_l("Prompted for (twice) when not given; can be piped in.")
-)
-def create_user_command(
-    email: str, role: str, full_name: str, customer_id: int | None, password: str
-) -> None:
-    customer = None
-    if customer_id is not None:
-        customer = db.session.get(Customer, customer_id)
-        if customer is None:
-            raise click.BadParameter(
-                _("no customer with id %(id)d", id=customer_id),
-                param_hint="--customer",
-            )
-    try:
-        user = create_user(
-            db.session,
-            email,
-            password,
-            Role(role),
-            full_name=full_name,
-            customer=customer,
-        )
-    except FieldError as error:
-        raise click.BadParameter(error.message, param_hint=error.field) from None
-    db.session.commit()
-    click.echo(
-        _(
-            "Created %(role)s %(email)s (id %(id)d).",
-            role=user.role.value,
-            email=user.email,
-            id=user.id,
-        )
-    )
-
-
-@demo.command(
-    "load",
-    help=_l("Load deterministic demo data: products, staff, customers and loans in every status."),
-)
-@option(
-    "--customers",
-    "customer_count",
-    type=click.IntRange(1, 1_000_000),
-    default=200,
-    show_default=True,
-    help=_l("How many customers to create (about three loans each)."),
-)
-@option(
-    "--if-empty",
-    is_flag=True,
-    help=_l("When data is already there, say so and succeed instead of failing (for `make run`)."),
-)
-def load_demo_command(customer_count: int, if_empty: bool) -> None:
-    from crm.demo import DemoAlreadyLoaded, load_demo
-
-    try:
-        summary = load_demo(db.session, customers=customer_count)
-    except DemoAlreadyLoaded as error:
-        if not if_empty:
-            raise click.ClickException(error.describe()) from None
-        click.echo(_("Skipped. %(reason)s", reason=error.describe()))
-        return
-    db.session.commit()
-    click.echo(summary.describe())
 
 
 class DecimalRange(click.ParamType):
@@ -247,7 +155,39 @@ def _quote_json(schedule: Schedule, disclosure: Disclosure) -> dict:
     }
 
 
+def _money(value: Decimal) -> str:
+    """An amount as the table prints it: 10,661.86."""
+    return f"{value:,.2f}"
+
+
 def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
+    return "\n".join(
+        [
+            _quote_title(schedule),
+            "",
+            *_schedule_lines(schedule, disclosure),
+            "",
+            *_summary_lines(disclosure),
+        ]
+    )
+
+
+def _quote_title(schedule: Schedule) -> str:
+    return ngettext(
+        "%(method)s loan of %(amount)s at %(rate)s %% a year for %(num)d month, "
+        "disbursed on %(date)s",
+        "%(method)s loan of %(amount)s at %(rate)s %% a year for %(num)d months, "
+        "disbursed on %(date)s",
+        schedule.term_months,
+        method=REPAYMENT_LABELS[RepaymentMethod(schedule.method)],
+        amount=_money(schedule.amount),
+        rate=schedule.annual_rate_percent,
+        date=schedule.disbursed_on.isoformat(),
+    )
+
+
+def _schedule_lines(schedule: Schedule, disclosure: Disclosure) -> list[str]:
+    """The schedule's header, a line per installment and the totals, in aligned columns."""
     header = (
         pgettext("number of a row in a schedule", "No"),
         _("Due date"),
@@ -260,20 +200,16 @@ def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
         (
             str(row.number),
             row.due_date.isoformat(),
-            *(f"{value:,.2f}" for value in (row.principal, row.interest, row.payment, row.balance)),
+            *map(_money, (row.principal, row.interest, row.payment, row.balance)),
         )
         for row in schedule.rows
     ]
     totals = (
         _("Total"),
         "",
-        *(
-            f"{value:,.2f}"
-            for value in (
-                disclosure.total_principal,
-                disclosure.total_interest,
-                disclosure.total_payable,
-            )
+        *map(
+            _money,
+            (disclosure.total_principal, disclosure.total_interest, disclosure.total_payable),
         ),
         "",
     )
@@ -286,36 +222,14 @@ def _quote_table(schedule: Schedule, disclosure: Disclosure) -> str:
         rest += [cell.rjust(width) for cell, width in zip(cells[2:], widths[2:], strict=True)]
         return "  ".join([first, *rest]).rstrip()
 
+    return [render(cells) for cells in (header, *rows, totals)]
+
+
+def _summary_lines(disclosure: Disclosure) -> list[str]:
     summary = [
-        (_("Total interest:"), f"{disclosure.total_interest:,.2f}"),
-        (_("Total payable:"), f"{disclosure.total_payable:,.2f}"),
+        (_("Total interest:"), _money(disclosure.total_interest)),
+        (_("Total payable:"), _money(disclosure.total_payable)),
         (_("APRC:"), f"{disclosure.apr_percent:.2f} %"),
     ]
     label_width = max(len(label) for label, _value in summary)
-    title = ngettext(
-        "%(method)s loan of %(amount)s at %(rate)s %% a year for %(num)d month, "
-        "disbursed on %(date)s",
-        "%(method)s loan of %(amount)s at %(rate)s %% a year for %(num)d months, "
-        "disbursed on %(date)s",
-        schedule.term_months,
-        method=REPAYMENT_LABELS[RepaymentMethod(schedule.method)],
-        amount=f"{schedule.amount:,.2f}",
-        rate=schedule.annual_rate_percent,
-        date=schedule.disbursed_on.isoformat(),
-    )
-    return "\n".join(
-        [
-            title,
-            "",
-            *map(render, [header, *rows, totals]),
-            "",
-            *(f"{label:<{label_width}} {value}" for label, value in summary),
-        ]
-    )
-
-
-def register(app: Flask) -> None:
-    use_catalogue_for_click(Path(app.root_path) / "translations")
-    app.cli.add_command(users)
-    app.cli.add_command(demo)
-    app.cli.add_command(loans)
+    return [f"{label:<{label_width}} {value}" for label, value in summary]

@@ -1,3 +1,5 @@
+"""`flask loans quote`, run through Flask's CLI runner."""
+
 import json
 from datetime import datetime
 from itertools import chain
@@ -6,18 +8,22 @@ import pytest
 
 from crm.lending.schedule import add_months
 
-QUOTE = ["loans", "quote", "--amount", "10000", "--rate", "12", "--term", "12"]
 VALID = {"--amount": "10000", "--rate": "12", "--term": "12", "--method": "annuity"}
 
 
-def quote_json(runner, *args):
-    result = runner.invoke(args=[*args, "--format", "json"])
+def run_quote(runner, options: dict[str, str]):
+    """`loans quote` with these options, in this order."""
+    return runner.invoke(args=["loans", "quote", *chain.from_iterable(options.items())])
+
+
+def quote_json(runner, options: dict[str, str]) -> dict:
+    result = run_quote(runner, {**options, "--format": "json"})
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
 
 def test_quote_prints_every_row_the_totals_and_the_aprc(runner):
-    result = runner.invoke(args=[*QUOTE, "--method", "annuity", "--start", "2026-01-31"])
+    result = run_quote(runner, {**VALID, "--start": "2026-01-31"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (
@@ -33,7 +39,7 @@ def test_quote_prints_every_row_the_totals_and_the_aprc(runner):
 
 
 def test_quote_as_json(runner):
-    quote = quote_json(runner, *QUOTE, "--method", "annuity", "--start", "2026-01-15")
+    quote = quote_json(runner, {**VALID, "--start": "2026-01-15"})
     assert len(quote["rows"]) == 12
     assert quote["rows"][0] == {
         "number": 1,
@@ -74,14 +80,9 @@ def test_quote_as_json(runner):
         ),
     ],
 )
-def test_quote_gives_the_design_reference_cases(
-    runner, amount, term, method, first, last, interest
-):
-    quote = quote_json(
-        runner,
-        *["loans", "quote", "--amount", amount, "--rate", "12", "--term", term],
-        *["--method", method, "--start", "2026-01-15"],
-    )
+def test_quote_gives_the_reference_schedules(runner, amount, term, method, first, last, interest):
+    options = {"--amount": amount, "--rate": "12", "--term": term, "--method": method}
+    quote = quote_json(runner, {**options, "--start": "2026-01-15"})
     rows = [f"{row['principal']} + {row['interest']} = {row['payment']}" for row in quote["rows"]]
     assert (rows[0], rows[-1]) == (first, last)
     assert quote["total_interest"] == interest
@@ -89,18 +90,15 @@ def test_quote_gives_the_design_reference_cases(
 
 
 def test_amount_with_cents_is_read_exactly(runner):
-    quote = quote_json(
-        runner,
-        *["loans", "quote", "--amount", "0.30", "--rate", "0", "--term", "3"],
-        *["--method", "differentiated", "--start", "2026-01-15"],
-    )
+    options = {"--amount": "0.30", "--rate": "0", "--term": "3", "--method": "differentiated"}
+    quote = quote_json(runner, {**options, "--start": "2026-01-15"})
     assert [row["principal"] for row in quote["rows"]] == ["0.10", "0.10", "0.10"]
     assert (quote["total_payable"], quote["apr_percent"]) == ("0.30", "0.00")
 
 
 def test_quote_starts_today_by_default(runner):
     before = datetime.now().astimezone().date()
-    quote = quote_json(runner, *QUOTE, "--method", "annuity")
+    quote = quote_json(runner, VALID)
     after = datetime.now().astimezone().date()
     assert quote["rows"][0]["due_date"] in {
         add_months(before, 1).isoformat(),
@@ -131,8 +129,7 @@ def test_quote_starts_today_by_default(runner):
     ],
 )
 def test_bad_arguments_exit_with_status_2_and_say_why(runner, option, value, message):
-    arguments = {**VALID, option: value}
-    result = runner.invoke(args=["loans", "quote", *chain.from_iterable(arguments.items())])
+    result = run_quote(runner, {**VALID, option: value})
     assert result.exit_code == 2
     assert option in result.output
     assert message in result.output
@@ -140,8 +137,9 @@ def test_bad_arguments_exit_with_status_2_and_say_why(runner, option, value, mes
 
 @pytest.mark.parametrize("missing", ["--amount", "--rate", "--term", "--method"])
 def test_required_options_are_required(runner, missing):
-    arguments = {option: value for option, value in VALID.items() if option != missing}
-    result = runner.invoke(args=["loans", "quote", *chain.from_iterable(arguments.items())])
+    result = run_quote(
+        runner, {option: value for option, value in VALID.items() if option != missing}
+    )
     assert result.exit_code == 2
     assert f"Missing option '{missing}'" in result.output
 

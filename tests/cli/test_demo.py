@@ -1,13 +1,23 @@
-"""The command-line tools, run through Flask's CLI runner against the test database."""
+"""`flask demo load`, run through Flask's CLI runner: what it prints, what it refuses, and
+the customers, loans and payments it writes."""
 
 from collections import defaultdict
 from datetime import UTC, date, datetime
 
-import click
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from crm import demo
+from crm.demo.drawing import tax_id_check_digit
+from crm.demo.load import ADMIN, CUSTOMER_LOGIN_EMAIL, DEMO_PASSWORD, MANAGERS
+from crm.demo.tables import (
+    DAYS_PER_YEAR,
+    FEMALE_FIRST_NAMES,
+    MALE_FIRST_NAMES,
+    MOBILE_CODES,
+    PRODUCTS,
+    SURNAMES,
+)
 from crm.extensions import db
 from crm.lending.allocation import allocate_payment, apply_allocations
 from crm.lending.installments import InstallmentState, position
@@ -17,7 +27,6 @@ from crm.loans.queries import overdue as queue
 from crm.loans.queries import portfolio
 from crm.models import (
     Customer,
-    Installment,
     Loan,
     Payment,
     PaymentAllocation,
@@ -28,10 +37,6 @@ from crm.models import (
 from crm.models.customer import search_key
 from crm.validation import normalise_phone
 from tests import factories
-from tests.conftest import empty_all_tables
-
-NEW_PASSWORD = "piped-password-1"
-PIPED = f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n"
 
 
 def aware(moment: datetime) -> datetime:
@@ -39,124 +44,29 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def create_user(runner, *args: str):
-    return runner.invoke(args=["users", "create", *args], input=PIPED)
-
-
 def load(runner, *args: str):
     return runner.invoke(args=["demo", "load", *args])
 
 
-# --- users create --------------------------------------------------------------------------
-
-
-def test_users_create_makes_a_login_with_the_piped_password(runner):
-    result = create_user(runner, "Olena@Example.com", "--role", "manager", "--name", "Олена Коваль")
-
-    assert result.exit_code == 0, result.output
-    assert "Created manager olena@example.com" in result.output
-    user = db.session.scalar(select(User).where(User.email == "olena@example.com"))
-    assert user.role is Role.MANAGER
-    assert user.full_name == "Олена Коваль"
-    assert user.check_password(NEW_PASSWORD)
-
-
-def test_users_create_refuses_a_taken_email(runner):
-    create_user(runner, "olena@example.com", "--role", "admin")
-
-    result = create_user(runner, "OLENA@example.com", "--role", "manager")
-
-    assert result.exit_code != 0
-    assert "A user with the e-mail olena@example.com already exists." in result.output
-    assert count(User) == 1
-
-
-def test_users_create_refuses_a_bad_email(runner):
-    result = create_user(runner, "not-an-address", "--role", "manager")
-
-    assert result.exit_code != 0
-    assert "Not a valid e-mail address." in result.output
-    assert count(User) == 0
-
-
-def test_users_create_refuses_a_short_password(runner):
-    result = runner.invoke(
-        args=["users", "create", "olena@example.com", "--role", "manager"], input="short\nshort\n"
-    )
-
-    assert result.exit_code != 0
-    assert "at least 8 characters" in result.output
-    assert count(User) == 0
-
-
-def test_users_create_links_a_customer_login_to_the_customer(runner):
-    customer = factories.CustomerFactory()
-
-    result = create_user(
-        runner, "taras@example.com", "--role", "customer", "--customer", str(customer.id)
-    )
-
-    assert result.exit_code == 0, result.output
-    user = db.session.scalar(select(User).where(User.email == "taras@example.com"))
-    assert user.role is Role.CUSTOMER
-    assert user.customer_id == customer.id
-
-
-def test_users_create_refuses_an_unknown_customer(runner):
-    result = create_user(runner, "taras@example.com", "--role", "customer", "--customer", "9999")
-
-    assert result.exit_code != 0
-    assert "no customer with id 9999" in result.output
-    assert count(User) == 0
-
-
-def test_users_create_links_only_customer_logins(runner):
-    customer = factories.CustomerFactory()
-
-    result = create_user(
-        runner, "petro@example.com", "--role", "manager", "--customer", str(customer.id)
-    )
-
-    assert result.exit_code != 0
-    assert "Only a customer login can be linked to a customer." in result.output
-
-
-def test_every_command_has_help(app, runner):
-    def paths(group: click.Group, prefix: list[str]):
-        for name, command in group.commands.items():
-            yield [*prefix, name]
-            if isinstance(command, click.Group):
-                yield from paths(command, [*prefix, name])
-
-    checked = []
-    for path in paths(app.cli, []):
-        result = runner.invoke(args=[*path, "--help"])
-        assert result.exit_code == 0, (path, result.output)
-        assert "Usage:" in result.output
-        checked.append(" ".join(path))
-    assert {"users create", "demo load"} <= set(checked)
-
-
-# --- demo load -----------------------------------------------------------------------------
-
-
-def test_demo_load_creates_products_staff_customers_and_loans(runner):
+@pytest.fixture
+def loaded(runner):
+    """The result of `demo load --customers 30`, which succeeded."""
     result = load(runner, "--customers", "30")
-
     assert result.exit_code == 0, result.output
-    assert "30 customers" in result.output
+    return result
+
+
+def test_demo_load_creates_products_staff_customers_and_loans(loaded, rows_in):
+    assert loaded.exit_code == 0, loaded.output
+    assert "30 customers" in loaded.output
     products = db.session.scalars(select(Product)).all()
-    assert len(products) == len(demo.PRODUCTS)
+    assert len(products) == len(PRODUCTS)
     assert 5 <= len(products) <= 7
     assert sum(not product.active for product in products) == 1
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert roles == {Role.ADMIN: 1, Role.MANAGER: len(demo.MANAGERS), Role.CUSTOMER: 1}
-    assert count(Customer) == 30
-    assert 60 <= count(Loan) <= 120
+    assert roles == {Role.ADMIN: 1, Role.MANAGER: len(MANAGERS), Role.CUSTOMER: 1}
+    assert rows_in(Customer) == 30
+    assert 60 <= rows_in(Loan) <= 120
     statuses = set(db.session.scalars(select(Loan.status).distinct()))
     assert statuses == set(LoanStatus)
 
@@ -164,16 +74,16 @@ def test_demo_load_creates_products_staff_customers_and_loans(runner):
 def test_demo_load_prints_the_logins(runner):
     result = load(runner, "--customers", "3")
 
-    for email in (demo.ADMIN.email, "manager@demo.crm", demo.CUSTOMER_LOGIN_EMAIL):
+    for email in (ADMIN.email, "manager@demo.crm", CUSTOMER_LOGIN_EMAIL):
         assert email in result.output
-    assert demo.DEMO_PASSWORD in result.output
+    assert DEMO_PASSWORD in result.output
 
 
 def test_demo_logins_work_with_the_demo_password(runner, client):
     load(runner, "--customers", "3")
 
-    for email, home in (("manager@demo.crm", "/"), (demo.CUSTOMER_LOGIN_EMAIL, "/account/")):
-        response = client.post("/auth/login", data={"email": email, "password": demo.DEMO_PASSWORD})
+    for email, home in (("manager@demo.crm", "/"), (CUSTOMER_LOGIN_EMAIL, "/account/")):
+        response = client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert response.headers["Location"] == home
         client.post("/auth/logout")
@@ -182,21 +92,20 @@ def test_demo_logins_work_with_the_demo_password(runner, client):
 def test_demo_customer_login_belongs_to_the_first_customer(runner):
     load(runner, "--customers", "3")
 
-    login = db.session.scalar(select(User).where(User.email == demo.CUSTOMER_LOGIN_EMAIL))
+    login = db.session.scalar(select(User).where(User.email == CUSTOMER_LOGIN_EMAIL))
     assert login.customer_id == db.session.scalar(select(func.min(Customer.id)))
 
 
-def test_demo_customers_are_valid_and_unique(runner):
-    load(runner, "--customers", "30")
+def test_demo_customers_are_valid_and_unique(loaded):
     today = datetime.now(UTC).date()
 
     customers = db.session.scalars(select(Customer)).all()
     for customer in customers:
         assert normalise_phone(customer.phone) == customer.phone
-        assert customer.phone[4:6] in demo.MOBILE_CODES
+        assert customer.phone[4:6] in MOBILE_CODES
         assert len(customer.phone) == 13
         assert customer.manager_id is None or customer.manager.role is Role.MANAGER
-        age = (today - customer.birth_date).days / demo.DAYS_PER_YEAR
+        age = (today - customer.birth_date).days / DAYS_PER_YEAR
         assert 18 <= age <= 75
         assert customer.address.startswith("м. ")
         assert customer.search_text == search_key(
@@ -216,47 +125,29 @@ def test_demo_customers_are_valid_and_unique(runner):
     assert len({c.phone for c in customers}) == len(customers)
 
 
-def test_demo_tax_ids_encode_birth_date_and_sex_and_check_out(runner):
-    load(runner, "--customers", "30")
-
+def test_demo_tax_ids_encode_birth_date_and_sex_and_check_out(loaded):
     for customer in db.session.scalars(select(Customer).where(Customer.tax_id.is_not(None))):
         tax_id = customer.tax_id
         assert len(tax_id) == 10
         assert tax_id.isdigit()
         assert int(tax_id[:5]) == (customer.birth_date - date(1899, 12, 31)).days
-        female = customer.first_name in demo.FEMALE_FIRST_NAMES
+        female = customer.first_name in FEMALE_FIRST_NAMES
         assert int(tax_id[8]) % 2 == (0 if female else 1)
-        assert tax_id[9] == demo.tax_id_check_digit(tax_id[:9])
+        assert tax_id[9] == tax_id_check_digit(tax_id[:9])
 
 
-def test_tax_id_check_digit_matches_a_known_number():
-    # The example that python-stdnum's ua.rntrc documents as valid.
-    assert demo.tax_id_check_digit("175901377") == "6"
-
-
-def test_demo_names_agree_in_gender(runner):
-    load(runner, "--customers", "30")
-    male_only = {male for male, female in demo.SURNAMES if male != female}
-    female_only = {female for male, female in demo.SURNAMES if male != female}
+def test_demo_names_agree_in_gender(loaded):
+    male_only = {male for male, female in SURNAMES if male != female}
+    female_only = {female for male, female in SURNAMES if male != female}
 
     for customer in db.session.scalars(select(Customer)):
-        female = customer.first_name in demo.FEMALE_FIRST_NAMES
-        assert female or customer.first_name in demo.MALE_FIRST_NAMES
+        female = customer.first_name in FEMALE_FIRST_NAMES
+        assert female or customer.first_name in MALE_FIRST_NAMES
         assert customer.patronymic.endswith("вна") == female, customer.full_name
         assert customer.last_name not in (male_only if female else female_only)
 
 
-def test_demo_names_cover_the_letters_only_ukrainian_has():
-    first_names = demo.MALE_FIRST_NAMES + demo.FEMALE_FIRST_NAMES
-    names = " ".join(first_names + tuple(male for male, _female in demo.SURNAMES))
-    for letter in "ІЇЄҐ'":
-        assert letter in names
-    assert {"Мар'яна", "Ївга", "Єва"} <= set(first_names)
-
-
-def test_demo_loans_respect_their_products(runner):
-    load(runner, "--customers", "30")
-
+def test_demo_loans_respect_their_products(loaded):
     rows = db.session.execute(select(Loan, Product).join(Loan.product)).all()
     for loan, product in rows:
         assert product.min_amount <= loan.amount <= product.max_amount
@@ -267,8 +158,7 @@ def test_demo_loans_respect_their_products(runner):
             assert loan.status in (LoanStatus.FINISHED, LoanStatus.WRITTEN_OFF)
 
 
-def test_demo_loans_carry_what_their_status_needs(runner):
-    load(runner, "--customers", "30")
+def test_demo_loans_carry_what_their_status_needs(loaded):
     now = datetime.now(UTC)
 
     for loan in db.session.scalars(select(Loan)):
@@ -299,58 +189,11 @@ def test_demo_first_customer_is_always_the_same(runner):
     assert (first.full_name, first.phone) == ("Гончар Христина Богданівна", "+380686655731")
 
 
-def demo_snapshot(moment: datetime) -> tuple[list[dict], ...]:
-    """The customers, loans, installments and payments of a fresh demo load at `moment`,
-    without their ids."""
-    demo.load_demo(db.session, customers=20, now=moment)
-    db.session.commit()
-    customers = db.session.execute(select(Customer.__table__).order_by(Customer.phone)).all()
-    loans = db.session.execute(
-        select(Customer.phone.label("customer_phone"), Loan.__table__)
-        .join(Loan.customer)
-        .order_by(Customer.phone, Loan.created_at)
-    ).all()
-    installments = db.session.execute(
-        select(Installment.__table__).order_by(Installment.loan_id, Installment.number)
-    ).all()
-    payments = db.session.execute(
-        select(Payment.__table__).order_by(Payment.loan_id, Payment.paid_on, Payment.id)
-    ).all()
-    empty_all_tables()
-    ids = {"id", "customer_id", "loan_id", "reference"}
-    return tuple(
-        [{k: v for k, v in row._mapping.items() if k not in ids} for row in rows]
-        for rows in (customers, loans, installments, payments)
-    )
-
-
-def test_demo_load_gives_the_same_data_every_time(app):
-    moment = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
-
-    assert demo_snapshot(moment) == demo_snapshot(moment)
-
-
-def test_demo_load_gives_the_same_people_and_loans_on_another_day(app):
-    def lasting(moment: datetime) -> tuple[list, list]:
-        customers, loans, _installments, _payments = demo_snapshot(moment)
-        people = ("last_name", "first_name", "patronymic", "phone", "address", "manager_id")
-        terms = ("customer_phone", "product_id", "amount", "term_months", "status")
-        return (
-            [[customer[k] for k in people] for customer in customers],
-            [[loan[k] for k in terms] for loan in loans],
-        )
-
-    assert lasting(datetime(2026, 11, 25, 9, 30, tzinfo=UTC)) == lasting(
-        datetime(2027, 3, 1, 23, 59, 59, tzinfo=UTC)
-    )
-
-
-def test_demo_started_loans_are_serviced_consistently(runner):
-    result = load(runner, "--customers", "30")
+def test_demo_started_loans_are_serviced_consistently(loaded):
     today = datetime.now(UTC).date()
 
-    assert result.exit_code == 0, result.output
-    assert "installments" in result.output
+    assert loaded.exit_code == 0, loaded.output
+    assert "installments" in loaded.output
     loans = db.session.scalars(
         select(Loan).options(
             selectinload(Loan.product),
@@ -427,17 +270,14 @@ def check_payments(loan: Loan, today: date) -> None:
         assert item.paid_on == (last_paid_on[item.id] if item.unpaid == 0 else None)
 
 
-def test_demo_payments_are_unique_per_loan_and_booked_by_staff(runner):
-    load(runner, "--customers", "30")
-
+def test_demo_payments_are_unique_per_loan_and_booked_by_staff(loaded, rows_in):
     payments = db.session.scalars(select(Payment)).all()
     assert len({(p.loan_id, p.reference) for p in payments}) == len(payments) > 0
     assert all(p.recorded_by is None or p.recorded_by.role is Role.MANAGER for p in payments)
-    assert db.session.scalar(select(func.count()).select_from(PaymentAllocation)) >= len(payments)
+    assert rows_in(PaymentAllocation) >= len(payments)
 
 
-def test_demo_has_overdue_loans_in_several_buckets(runner):
-    load(runner, "--customers", "30")
+def test_demo_has_overdue_loans_in_several_buckets(loaded):
     today = datetime.now(UTC).date()
 
     rows = db.session.scalars(queue.overdue_queue(today)).all()
@@ -448,39 +288,39 @@ def test_demo_has_overdue_loans_in_several_buckets(runner):
     assert 0 < figures.at_risk < figures.outstanding
 
 
-def test_demo_load_refuses_to_load_twice(runner):
+def test_demo_load_refuses_to_load_twice(runner, rows_in):
     load(runner, "--customers", "5")
-    before = (count(Customer), count(Loan), count(Product), count(User))
+    before = (rows_in(Customer), rows_in(Loan), rows_in(Product), rows_in(User))
 
     result = load(runner, "--customers", "5")
 
     assert result.exit_code != 0
     assert "Demo data is already loaded: the login admin@demo.crm exists." in result.output
-    assert (count(Customer), count(Loan), count(Product), count(User)) == before
+    assert (rows_in(Customer), rows_in(Loan), rows_in(Product), rows_in(User)) == before
 
 
-def test_demo_load_refuses_a_database_with_products(runner):
+def test_demo_load_refuses_a_database_with_products(runner, rows_in):
     factories.ProductFactory()
 
     result = load(runner, "--customers", "5")
 
     assert result.exit_code != 0
     assert "already has products" in result.output
-    assert demo.ADMIN.email not in result.output
-    assert count(Customer) == 0
+    assert ADMIN.email not in result.output
+    assert rows_in(Customer) == 0
 
 
-def test_demo_load_if_empty_skips_loaded_data_and_still_shows_the_logins(runner):
+def test_demo_load_if_empty_skips_loaded_data_and_still_shows_the_logins(runner, rows_in):
     load(runner, "--customers", "5")
-    before = (count(Customer), count(Loan))
+    before = (rows_in(Customer), rows_in(Loan))
 
     result = load(runner, "--customers", "5", "--if-empty")
 
     assert result.exit_code == 0, result.output
     assert "Skipped." in result.output
-    assert demo.ADMIN.email in result.output
-    assert demo.DEMO_PASSWORD in result.output
-    assert (count(Customer), count(Loan)) == before
+    assert ADMIN.email in result.output
+    assert DEMO_PASSWORD in result.output
+    assert (rows_in(Customer), rows_in(Loan)) == before
 
 
 def test_demo_load_if_empty_shows_no_demo_logins_where_there_are_none(runner):
@@ -490,23 +330,23 @@ def test_demo_load_if_empty_shows_no_demo_logins_where_there_are_none(runner):
 
     assert result.exit_code == 0, result.output
     assert "Skipped." in result.output
-    assert demo.DEMO_PASSWORD not in result.output
+    assert DEMO_PASSWORD not in result.output
 
 
-def test_demo_load_if_empty_loads_an_empty_database(runner):
+def test_demo_load_if_empty_loads_an_empty_database(runner, rows_in):
     result = load(runner, "--customers", "5", "--if-empty")
 
     assert result.exit_code == 0, result.output
-    assert count(Customer) == 5
+    assert rows_in(Customer) == 5
 
 
-def test_demo_load_adds_to_existing_customers_without_clashing(runner):
+def test_demo_load_adds_to_existing_customers_without_clashing(runner, rows_in):
     existing = factories.CustomerFactory()
 
     result = load(runner, "--customers", "5")
 
     assert result.exit_code == 0, result.output
-    assert count(Customer) == 6
+    assert rows_in(Customer) == 6
     new_ids = db.session.scalars(select(Customer.id).where(Customer.id != existing.id)).all()
     assert min(new_ids) > existing.id
     # The id sequence moved past the demo's ids, so the next ordinary insert works.

@@ -1,0 +1,17 @@
+"""Command-line tools: `flask --app wsgi users …`, `demo …` and `loans …`, a module per group."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from crm.cli.demo import demo
+from crm.cli.loans import loans
+from crm.cli.users import users
+from crm.i18n.commands import use_catalogue_for_click
+
+
+def register(app: Flask) -> None:
+    use_catalogue_for_click(Path(app.root_path) / "translations")
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+    app.cli.add_command(loans)

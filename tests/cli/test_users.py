@@ -1,0 +1,83 @@
+"""`flask users create`, run through Flask's CLI runner against the test database."""
+
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import Role, User
+from tests import factories
+
+NEW_PASSWORD = "piped-password-1"
+PIPED = f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n"
+
+
+def create_user(runner, *args: str, stdin: str = PIPED):
+    return runner.invoke(args=["users", "create", *args], input=stdin)
+
+
+def test_users_create_makes_a_login_with_the_piped_password(runner):
+    result = create_user(runner, "Olena@Example.com", "--role", "manager", "--name", "Олена Коваль")
+
+    assert result.exit_code == 0, result.output
+    assert "Created manager olena@example.com" in result.output
+    user = db.session.scalar(select(User).where(User.email == "olena@example.com"))
+    assert user.role is Role.MANAGER
+    assert user.full_name == "Олена Коваль"
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_users_create_refuses_a_taken_email(runner, rows_in):
+    create_user(runner, "olena@example.com", "--role", "admin")
+
+    result = create_user(runner, "OLENA@example.com", "--role", "manager")
+
+    assert result.exit_code != 0
+    assert "A user with the e-mail olena@example.com already exists." in result.output
+    assert rows_in(User) == 1
+
+
+def test_users_create_refuses_a_bad_email(runner, rows_in):
+    result = create_user(runner, "not-an-address", "--role", "manager")
+
+    assert result.exit_code != 0
+    assert "Not a valid e-mail address." in result.output
+    assert rows_in(User) == 0
+
+
+def test_users_create_refuses_a_short_password(runner, rows_in):
+    result = create_user(runner, "olena@example.com", "--role", "manager", stdin="short\nshort\n")
+
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+    assert rows_in(User) == 0
+
+
+def test_users_create_links_a_customer_login_to_the_customer(runner):
+    customer = factories.CustomerFactory()
+
+    result = create_user(
+        runner, "taras@example.com", "--role", "customer", "--customer", str(customer.id)
+    )
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "taras@example.com"))
+    assert user.role is Role.CUSTOMER
+    assert user.customer_id == customer.id
+
+
+def test_users_create_refuses_an_unknown_customer(runner, rows_in):
+    result = create_user(runner, "taras@example.com", "--role", "customer", "--customer", "9999")
+
+    assert result.exit_code != 0
+    assert "no customer with id 9999" in result.output
+    assert rows_in(User) == 0
+
+
+def test_users_create_links_only_customer_logins(runner):
+    customer = factories.CustomerFactory()
+
+    result = create_user(
+        runner, "petro@example.com", "--role", "manager", "--customer", str(customer.id)
+    )
+
+    assert result.exit_code != 0
+    assert "Only a customer login can be linked to a customer." in result.output
