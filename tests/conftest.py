@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -19,7 +20,7 @@ from sqlalchemy import event, text
 from config import TestingConfig
 from crm import create_app
 from crm.extensions import db
-from crm.models import Role, User
+from crm.models import Product, Role, User
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -103,6 +104,18 @@ def client(app) -> FlaskClient:
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def product(app) -> Product:
+    """An annuity product at 12 % a year, lending 1 000 to 200 000 for 1 to 36 months."""
+    return factories.ProductFactory(
+        annual_rate=Decimal("12"),
+        min_amount=Decimal("1000"),
+        max_amount=Decimal("200000"),
+        min_term=1,
+        max_term=36,
+    )
 
 
 @pytest.fixture

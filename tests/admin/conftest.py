@@ -4,19 +4,17 @@ from decimal import Decimal
 
 import pytest
 
+from crm.extensions import db
 from tests import factories
 
 
 @pytest.fixture
-def product(app):
-    return factories.ProductFactory(
-        name="Готівка",
-        annual_rate=Decimal("19.9"),
-        min_amount=Decimal("1000"),
-        max_amount=Decimal("50000"),
-        min_term=3,
-        max_term=24,
-    )
+def product(product):
+    """The suite's product as "Готівка" at 19.9 %, lending 1 000 to 50 000 for 3 to 24 months."""
+    product.name, product.annual_rate = "Готівка", Decimal("19.9")
+    product.max_amount, product.min_term, product.max_term = Decimal("50000"), 3, 24
+    db.session.commit()
+    return product
 
 
 @pytest.fixture

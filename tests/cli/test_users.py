@@ -1,5 +1,6 @@
 """`flask users create`, run through Flask's CLI runner against the test database."""
 
+import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
@@ -12,6 +13,27 @@ PIPED = f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n"
 
 def create_user(runner, *args: str, stdin: str = PIPED):
     return runner.invoke(args=["users", "create", *args], input=stdin)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("not-an-address", "--role", "manager"), PIPED, "Not a valid e-mail address."),
+        (("olena@example.com", "--role", "manager"), "short\nshort\n", "at least 8 characters"),
+        (
+            ("taras@example.com", "--role", "customer", "--customer", "9999"),
+            PIPED,
+            "no customer with id 9999",
+        ),
+    ],
+    ids=["bad e-mail", "short password", "unknown customer"],
+)
+def test_users_create_refuses_bad_input_and_writes_nothing(runner, rows_in, args, stdin, message):
+    result = create_user(runner, *args, stdin=stdin)
+
+    assert result.exit_code != 0
+    assert message in result.output
+    assert rows_in(User) == 0
 
 
 def test_users_create_makes_a_login_with_the_piped_password(runner):
@@ -35,22 +57,6 @@ def test_users_create_refuses_a_taken_email(runner, rows_in):
     assert rows_in(User) == 1
 
 
-def test_users_create_refuses_a_bad_email(runner, rows_in):
-    result = create_user(runner, "not-an-address", "--role", "manager")
-
-    assert result.exit_code != 0
-    assert "Not a valid e-mail address." in result.output
-    assert rows_in(User) == 0
-
-
-def test_users_create_refuses_a_short_password(runner, rows_in):
-    result = create_user(runner, "olena@example.com", "--role", "manager", stdin="short\nshort\n")
-
-    assert result.exit_code != 0
-    assert "at least 8 characters" in result.output
-    assert rows_in(User) == 0
-
-
 def test_users_create_links_a_customer_login_to_the_customer(runner):
     customer = factories.CustomerFactory()
 
@@ -62,14 +68,6 @@ def test_users_create_links_a_customer_login_to_the_customer(runner):
     user = db.session.scalar(select(User).where(User.email == "taras@example.com"))
     assert user.role is Role.CUSTOMER
     assert user.customer_id == customer.id
-
-
-def test_users_create_refuses_an_unknown_customer(runner, rows_in):
-    result = create_user(runner, "taras@example.com", "--role", "customer", "--customer", "9999")
-
-    assert result.exit_code != 0
-    assert "no customer with id 9999" in result.output
-    assert rows_in(User) == 0
 
 
 def test_users_create_links_only_customer_logins(runner):

@@ -21,17 +21,6 @@ DISBURSED = date(2025, 1, 15)
 
 
 @pytest.fixture
-def product(app):
-    return factories.ProductFactory(
-        annual_rate=Decimal("12"),
-        min_amount=Decimal("1000"),
-        max_amount=Decimal("200000"),
-        min_term=1,
-        max_term=36,
-    )
-
-
-@pytest.fixture
 def pending(product):
     """10 000 at 12 % for 12 months, annuity: the first reference case of
     tests/lending/test_schedule.py."""
