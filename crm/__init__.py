@@ -1,5 +1,7 @@
 """Credit CRM: the application factory."""
 
+import logging
+
 from flask import Flask
 from flask_babel import refresh as refresh_locale
 
@@ -14,6 +16,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if not app.testing:
         app.config.from_pyfile("config.py", silent=True)
     refuse_default_secret(app)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_admin(app)
@@ -30,6 +33,17 @@ def refuse_default_secret(app: Flask) -> None:
         None,
     ):
         raise RuntimeError("Production needs a SECRET_KEY of its own: set the SECRET_KEY variable.")
+
+
+def register_logging(app: Flask) -> None:
+    """The CRM's own loggers ("crm.*": security events, …) write INFO and above to standard
+    error, where gunicorn's and the shell's output go, unless the deployer configured them."""
+    logger = logging.getLogger("crm")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
 
 def register_extensions(app: Flask) -> None:
