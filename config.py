@@ -38,6 +38,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    #: Browsers that once reached the CRM over HTTPS refuse plain HTTP for two years.
+    STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
 
 class TestingConfig(Config):

@@ -17,6 +17,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     refuse_default_secret(app)
     register_logging(app)
+    register_security_headers(app)
     register_extensions(app)
     register_blueprints(app)
     register_admin(app)
@@ -44,6 +45,12 @@ def register_logging(app: Flask) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+
+def register_security_headers(app: Flask) -> None:
+    from crm.headers import register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:

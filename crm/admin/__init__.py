@@ -11,6 +11,7 @@ from crm.admin.loans import LoanAdmin
 from crm.admin.products import ProductAdmin
 from crm.admin.users import UserAdmin
 from crm.extensions import db
+from crm.headers import csp_nonce
 from crm.models import Customer, Loan, Product, User
 
 
@@ -23,6 +24,8 @@ def init_admin(app: Flask) -> Admin:
         # The default swatch loads no web fonts (the machines are offline); crm.css and
         # admin/crm_master.html make it look like the staff site.
         theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/crm_master.html"),
+        # Flask-Admin writes the nonce on its script tags; the policy names it (crm/headers.py).
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(CustomerAdmin(Customer, db, name=_l("Customers")))
     admin.add_view(LoanAdmin(Loan, db, name=_l("Loans")))

@@ -14,6 +14,7 @@ from typing import Any
 from flask import abort, flash, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.template import DeleteRowAction, TemplateLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
@@ -25,6 +26,7 @@ from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLa
 from crm.auth.access import check_roles, has_role
 from crm.customers.queries import any_apostrophe, search_terms
 from crm.extensions import db
+from crm.headers import allow_framing_by_own_pages
 from crm.models import STAFF_ROLES, Role
 from crm.validation import FieldError, parse_id
 
@@ -76,6 +78,11 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
     search_folded: bool = False
 
     model_form_converter = ServiceCheckedConverter
+    # Flask-Admin's pages without their inline script (templates/admin/crm_lib.html).
+    list_template = "admin/crm_list.html"
+    create_template = "admin/crm_create.html"
+    edit_template = "admin/crm_edit.html"
+    details_template = "admin/crm_details.html"
     page_size = 50
     can_set_page_size = False
     can_view_details = True
@@ -98,6 +105,9 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
         return has_role(self.delete_roles or self.allowed_roles)
 
     def _handle_view(self, name, **kwargs):
+        if name in ("create_view", "picked_view") and request.args.get("picker"):
+            # The "+" dialog of another admin form shows this one in a frame.
+            allow_framing_by_own_pages()
         # Flask-Admin quietly redirects a write the view does not allow; a 403 says it.
         refused = super()._handle_view(name, **kwargs)
         if refused is not None:
@@ -110,6 +120,15 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
         if allowed is not None and not allowed():
             abort(403)
         return None
+
+    def get_list_row_actions(self):
+        # The delete button that asks first without an onclick handler (admin/crm_lib.html).
+        return [
+            TemplateLinkRowAction("crm_lib.delete_row", action.title)
+            if isinstance(action, DeleteRowAction)
+            else action
+            for action in super().get_list_row_actions()
+        ]
 
     # The services behind the forms; each view names its own.
     def create_record(self, session: Session, data: Mapping[str, Any]) -> Any:

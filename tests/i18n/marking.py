@@ -22,7 +22,18 @@ PYTHON = ROOT / "crm"
 
 #: Names that stay as they are in every language.
 ALLOWED = ("Credit CRM",)
-GETTEXT_NAMES = {"_", "gettext", "ngettext", "pgettext", "npgettext", "_l", "lazy_gettext"}
+#: `_gettext` is Flask-Admin's, in our admin templates that reuse its texts (admin/crm_lib.html):
+#: its own catalogue translates them, so `make translations` leaves them out of ours.
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "ngettext",
+    "pgettext",
+    "npgettext",
+    "_l",
+    "lazy_gettext",
+    "_gettext",
+}
 #: Attributes whose values people read or hear.
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "aria-description", "label"}
 #: Calls whose string arguments are identifiers, not text.

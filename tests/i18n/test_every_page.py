@@ -1,18 +1,15 @@
 """Every page a user can reach, walked in each language: no word of the other one.
 
-Starting from the staff site, the admin and the personal account, the walk follows every
-link it finds (a couple of pages of each shape: /customers/1 and /customers/2, not all of
-them) and reads what people see or hear: text outside scripts and hidden elements, and the
-title, placeholder, alt, aria-label and button values. In Ukrainian no Latin word may show,
-in English no Cyrillic one, except the product's name, each language's own name in the
-switcher, and words that come from the records themselves (names, e-mail addresses, payment
-references), which the walk reads from the database.
+Starting from the staff site, the admin and the personal account, the walk (tests/walk.py)
+follows every link a reader can see and reads what people see or hear: text outside scripts
+and hidden elements, and the title, placeholder, alt, aria-label and button values. In
+Ukrainian no Latin word may show, in English no Cyrillic one, except the product's name,
+each language's own name in the switcher, and words that come from the records themselves
+(names, e-mail addresses, payment references), which the walk reads from the database.
 """
 
 import re
-from collections import defaultdict
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from sqlalchemy import Enum, String, Text, select
@@ -21,6 +18,7 @@ from crm.demo.load import DEMO_PASSWORD, load_demo
 from crm.extensions import db
 from crm.models import User
 from tests.i18n.conftest import ENGLISH, UKRAINIAN
+from tests.walk import walk
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 CYRILLIC_WORD = re.compile(r"[А-ЩЬЮЯЄІЇҐа-щьюяєіїґ]{2,}")
@@ -29,9 +27,6 @@ OWN_NAMES = {"uk": {"Credit", "CRM", "ENG", "English"}, "en": {"УКР", "Укр
 #: Text columns that hold codes rather than words people typed.
 CODED_COLUMNS = {"password_hash", "locale"}
 READ_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")
-#: Links that change something or leave the page's language behind.
-NOT_FOLLOWED = re.compile(r"/logout|/language|/delete|/export|/static/|\?.*(page=[3-9]|page=\d\d)")
-PAGES_OF_A_SHAPE = 2
 START = {"admin": ["/", "/admin/"], "customer": ["/account/"]}
 #: How many pages each walk reaches at least, so that a broken walk does not pass unnoticed.
 PAGES_REACHED_AT_LEAST = {"admin": 40, "customer": 1}
@@ -94,33 +89,11 @@ def words_in_the_records() -> set[str]:
     return found
 
 
-def shape(path: str) -> str:
-    return re.sub(r"\d+", "N", path)
-
-
-def walk(client, starts: list[str], headers: dict) -> dict[str, str]:
-    """Visit the pages reachable from `starts`; return each page's readable text."""
-    pages: dict[str, str] = {}
-    per_shape: dict[str, int] = defaultdict(int)
-    queue = list(starts)
-    while queue:
-        url = queue.pop(0)
-        if url in pages or per_shape[shape(urlsplit(url).path)] >= PAGES_OF_A_SHAPE:
-            continue
-        response = client.get(url, headers=headers)
-        assert response.status_code in (200, 302), f"{url}: {response.status_code}"
-        if response.status_code != 200 or response.mimetype != "text/html":
-            continue
-        per_shape[shape(urlsplit(url).path)] += 1
-        reader = _SeenText()
-        reader.feed(response.get_data(as_text=True))
-        pages[url] = " ".join(reader.texts)
-        for link in reader.links:
-            target = urlsplit(urljoin(f"http://localhost{url}", link))
-            local = target.path + (f"?{target.query}" if target.query else "")
-            if target.netloc == "localhost" and not NOT_FOLLOWED.search(local):
-                queue.append(local)
-    return pages
+def readable_text(html: str) -> tuple[str, list[str]]:
+    """A page's readable text, and the links a reader can follow."""
+    reader = _SeenText()
+    reader.feed(html)
+    return " ".join(reader.texts), reader.links
 
 
 @pytest.fixture
@@ -145,7 +118,7 @@ def test_no_page_shows_a_word_of_the_other_language(
     login(demo[who], DEMO_PASSWORD)
     allowed = OWN_NAMES[language] | words_in_the_records()
 
-    pages = walk(client, START[who], headers)
+    pages = walk(client, START[who], headers, readable_text)
 
     found = {url: sorted(set(foreign.findall(text)) - allowed) for url, text in pages.items()}
     assert len(pages) >= PAGES_REACHED_AT_LEAST[who], sorted(pages)
