@@ -2,6 +2,10 @@
 
 Chromium comes from Debian (`apt-get install chromium`), never from `playwright install`.
 Without it the browser tests skip with a reason, except under CI=true, where they fail.
+
+Every browser context the tests open listens for Content-Security-Policy violations (the
+`securitypolicyviolation` event in every frame, and Chromium's console messages about the
+policy); `visit()` checks after each page, and a test with any violation left fails.
 """
 
 import os
@@ -9,11 +13,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,6 +33,13 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: Runs in every frame before the page's own scripts: hands each violation to the test.
+REPORT_VIOLATIONS = """
+window.addEventListener('securitypolicyviolation', function (event) {
+  window.__cspViolation([event.effectiveDirective, event.blockedURI,
+                         event.sourceFile + ':' + event.lineNumber, event.sample].join(' | '));
+}, true);
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -49,6 +61,61 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "en-GB"}
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """The policy violations the test's pages reported, each with the page it happened on."""
+    return []
+
+
+def watch_csp(context: BrowserContext, violations: list[str]) -> None:
+    def report(source, violation: str) -> None:
+        violations.append(f"{source['frame'].url}: {violation}")
+
+    def console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.expose_binding("__cspViolation", report)
+    context.add_init_script(REPORT_VIOLATIONS)
+    context.on("console", console)
+
+
+def assert_no_csp_violations(pages: list[Page], violations: list[str]) -> None:
+    """None so far; a round trip to each page first lets the reports on their way arrive."""
+    for page in pages:
+        page.evaluate("0")
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def new_context(new_context, csp_violations) -> Iterator[Callable[..., BrowserContext]]:
+    """pytest-playwright's contexts (so `context` and `page` too), watched for violations;
+    the test fails on any left when it ends."""
+    contexts: list[BrowserContext] = []
+
+    def watched(**kwargs) -> BrowserContext:
+        context = new_context(**kwargs)
+        watch_csp(context, csp_violations)
+        contexts.append(context)
+        return context
+
+    yield watched
+    assert_no_csp_violations(
+        [page for context in contexts for page in context.pages], csp_violations
+    )
+
+
+@pytest.fixture
+def visit(page: Page, csp_violations) -> Callable[[str], None]:
+    """`visit(url)`: open the page, and fail on any policy violation so far."""
+
+    def _visit(url: str) -> None:
+        page.goto(url)
+        assert_no_csp_violations([page], csp_violations)
+
+    return _visit
 
 
 def free_port() -> int:

@@ -1,7 +1,8 @@
 """The main flows in a real browser against a real server.
 
 The screenshots in docs/screenshots/ are taken here, so the README always shows the
-product as it is.
+product as it is. They show the demo data as loaded, so this file runs first among those
+that add records (pytest runs them in name order; test_scripts.py adds its own later).
 """
 
 import re
@@ -9,65 +10,44 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from crm.demo.load import DEMO_PASSWORD
-from tests.browser.conftest import shot
+from tests.browser.pages import (
+    MANAGER,
+    fill_customer_form,
+    log_in,
+    pick,
+    save_admin_form,
+    stat,
+)
 
 pytestmark = pytest.mark.browser
 
-MANAGER = "manager@demo.crm"
 
-
-def log_in(page: Page, base_url: str, email: str = MANAGER) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form:has(input[name=password]) [type=submit]")
-    expect(page.locator("#stat-total")).to_be_visible()
-
-
-def stat(page: Page, key: str) -> int:
-    return int(re.sub(r"\D", "", page.locator(f"#stat-{key}").inner_text()))
-
-
-def pick(page: Page, field: str, query: str) -> None:
-    """Choose a record in one of the admin's AJAX pickers (select2 3.x)."""
-    page.click(f"#s2id_{field} a.select2-choice")
-    page.keyboard.type(query)
-    page.locator(".select2-drop-active .select2-result-selectable").first.wait_for()
-    page.keyboard.press("Enter")
-
-
-def test_manager_adds_a_customer_and_a_loan_in_the_admin(page: Page, live_server, screenshot):
+def test_manager_adds_a_customer_and_a_loan_in_the_admin(
+    page: Page, live_server, visit, screenshot
+):
     log_in(page, live_server)
     before = {key: stat(page, key) for key in ("total", "pending", "customers")}
     screenshot("dashboard")
 
-    page.goto(f"{live_server}/admin/customer/new/")
-    page.fill("input[name=last_name]", "Ґудзь")
-    page.fill("input[name=first_name]", "Мар'яна")
-    page.fill("input[name=patronymic]", "Євгенівна")
-    page.fill("input[name=phone]", "067 123 45 67")
-    page.fill("input[name=email]", "mariana.gudz@example.com")
-    page.fill("input[name=birth_date]", "1990-04-17")
-    page.click("form.admin-form input[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/customer/"))
-    page.goto(f"{live_server}/admin/customer/")
+    visit(f"{live_server}/admin/customer/new/")
+    fill_customer_form(page, "Ґудзь", "067 123 45 67", "mariana.gudz@example.com")
+    save_admin_form(page, "customer")
+    visit(f"{live_server}/admin/customer/")
     screenshot("admin-customers", full_page=False)
 
-    page.goto(f"{live_server}/admin/loan/new/")
-    pick(page, "customer", "mariana.gudz")
-    pick(page, "product", "Готівка")
+    visit(f"{live_server}/admin/loan/new/")
+    pick(page, "customer", "mariana.gudz", "Ґудзь Мар'яна Євгенівна")
+    pick(page, "product", "Готівка", "Готівка на будь-які цілі")
     page.fill("input[name=amount]", "25000")
     page.fill("input[name=term_months]", "12")
-    page.click("form.admin-form input[type=submit]")
-    expect(page).to_have_url(re.compile(r"/admin/loan/"))
+    save_admin_form(page, "loan")
 
-    page.goto(f"{live_server}/")
+    visit(f"{live_server}/")
     assert stat(page, "total") == before["total"] + 1
     assert stat(page, "pending") == before["pending"] + 1
     assert stat(page, "customers") == before["customers"] + 1
 
-    page.goto(f"{live_server}/customers/?q=mariana.gudz")
+    visit(f"{live_server}/customers/?q=mariana.gudz")
     page.locator("#customers tbody a.btn").first.click()
     expect(page.locator("h1")).to_contain_text("Ґудзь Мар'яна Євгенівна")
     expect(page.locator("#customer-loans")).to_contain_text("Готівка на будь-які цілі")
@@ -75,8 +55,8 @@ def test_manager_adds_a_customer_and_a_loan_in_the_admin(page: Page, live_server
     screenshot("customer-card")
 
 
-def test_wrong_password_is_refused_with_a_message(page: Page, live_server):
-    page.goto(f"{live_server}/auth/login")
+def test_wrong_password_is_refused_with_a_message(page: Page, live_server, visit):
+    visit(f"{live_server}/auth/login")
     page.fill("input[name=email]", MANAGER)
     page.fill("input[name=password]", "not-the-password")
     page.click("form:has(input[name=password]) [type=submit]")
@@ -85,10 +65,10 @@ def test_wrong_password_is_refused_with_a_message(page: Page, live_server):
 
 
 def test_manager_starts_a_loan_and_a_payment_pays_the_first_installment(
-    page: Page, live_server, screenshot
+    page: Page, live_server, visit, screenshot
 ):
     log_in(page, live_server)
-    page.goto(f"{live_server}/loans/?status=pending")
+    visit(f"{live_server}/loans/?status=pending")
     page.locator("table tbody a[href^='/loans/']").first.click()
     expect(page.locator("#start-form")).to_be_visible()
     expect(page.locator("#preview")).to_be_visible()
@@ -107,26 +87,22 @@ def test_manager_starts_a_loan_and_a_payment_pays_the_first_installment(
     screenshot("loan")
 
 
-def test_the_interface_in_ukrainian(browser, live_server):
+@pytest.mark.browser_context_args(locale="uk-UA")
+def test_the_interface_in_ukrainian(page: Page, live_server, visit, screenshot):
     """A Ukrainian browser gets the Ukrainian interface, admin included; screenshots *-uk.png."""
-    context = browser.new_context(locale="uk-UA", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server}/auth/login")
-        expect(page.locator("form:has(input[name=password]) [type=submit]")).to_have_text("Увійти")
-        log_in(page, live_server)
-        expect(page.locator("h1")).to_have_text("Огляд")
-        expect(page.locator("#stat-customers").locator("..")).to_contain_text("Клієнти")
-        expect(page.locator("body")).to_contain_text("грн")
-        shot(page, "dashboard-uk")
+    visit(f"{live_server}/auth/login")
+    expect(page.locator("form:has(input[name=password]) [type=submit]")).to_have_text("Увійти")
+    log_in(page, live_server)
+    expect(page.locator("h1")).to_have_text("Огляд")
+    expect(page.locator("#stat-customers").locator("..")).to_contain_text("Клієнти")
+    expect(page.locator("body")).to_contain_text("грн")
+    screenshot("dashboard-uk")
 
-        page.goto(f"{live_server}/loans/?status=active")
-        page.locator("table tbody a[href^='/loans/']").first.click()
-        expect(page.locator("body")).to_contain_text("Графік платежів")
-        shot(page, "loan-uk")
+    visit(f"{live_server}/loans/?status=active")
+    page.locator("table tbody a[href^='/loans/']").first.click()
+    expect(page.locator("body")).to_contain_text("Графік платежів")
+    screenshot("loan-uk")
 
-        page.goto(f"{live_server}/admin/loan/")
-        expect(page.locator("body")).to_contain_text("Список")
-        shot(page, "admin-loans-uk", full_page=False)
-    finally:
-        context.close()
+    visit(f"{live_server}/admin/loan/")
+    expect(page.locator("body")).to_contain_text("Список")
+    screenshot("admin-loans-uk", full_page=False)
