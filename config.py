@@ -1,13 +1,25 @@
 """Configuration classes; every value that differs per deployment comes from the environment."""
 
 import os
+from datetime import timedelta
 
 #: The key a development checkout runs with; production refuses to start with it.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a marker production refuses)
 
 
+def _count_from_env(name: str) -> int:
+    """A whole number ≥ 0 from the environment (0 when unset); anything else stops the start."""
+    value = os.environ.get(name, "").strip() or "0"
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(f"{name}={value!r} is not a whole number (0, 1, 2, …)")
+    return int(value)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    #: How many reverse proxies in front of the app set X-Forwarded-For and -Proto. 0 (the
+    #: default): none, and those headers are ignored, since any client can send them.
+    TRUSTED_PROXY_COUNT = _count_from_env("TRUSTED_PROXY_COUNT")
     #: A relative SQLite path is resolved inside instance/ by Flask-SQLAlchemy.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///crm.sqlite3")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -19,6 +31,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: Log-in sessions (crm/sessions/): a session ends after this long without a request…
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    CUSTOMER_IDLE_TIMEOUT = timedelta(minutes=15)
+    #: …and this long after the log-in in any case.
+    SESSION_LIFETIME = timedelta(hours=12)
+    #: "Remember me": the session outlives the browser's and the limits above, up to this long
+    #: (at most 30 days, crm/auth/login_sessions.py checks), and this long without a request.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBERED_IDLE_TIMEOUT = timedelta(days=7)
+    #: A function returning the current time (aware UTC) instead of the system clock: tests
+    #: move it by hand (crm.clock.utc_now).
+    CLOCK = None
     #: The interface languages. A request gets the user's saved choice, else this browser's,
     #: else the best match in Accept-Language, else the first one here.
     LANGUAGES = ["uk", "en"]
