@@ -1,10 +1,8 @@
 """Configuration classes; every value that differs per deployment comes from the environment."""
 
 import os
+import secrets
 from datetime import timedelta
-
-#: The key a development checkout runs with; production refuses to start with it.
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a marker production refuses)
 
 
 def _count_from_env(name: str) -> int:
@@ -16,7 +14,14 @@ def _count_from_env(name: str) -> int:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    #: Signs the session and "remember me" cookies and the CSRF tokens. Unset in development,
+    #: a random key is made on the first start and kept in SECRET_KEY_FILE; production refuses
+    #: to start without a strong key of its own (crm/secret_key.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    #: Where development keeps the key it made (relative: inside instance/, which git ignores).
+    SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+    #: Production sets it: no start without a strong SECRET_KEY that appears nowhere in the code.
+    REQUIRE_SECRET_KEY = False
     #: How many reverse proxies in front of the app set X-Forwarded-For and -Proto. 0 (the
     #: default): none, and those headers are ignored, since any client can send them.
     TRUSTED_PROXY_COUNT = _count_from_env("TRUSTED_PROXY_COUNT")
@@ -59,6 +64,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    REQUIRE_SECRET_KEY = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -66,7 +72,8 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing"  # noqa: S105
+    #: Random per run: no key written in the code opens anything, even under this class.
+    SECRET_KEY = secrets.token_urlsafe(32)
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}

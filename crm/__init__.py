@@ -6,8 +6,9 @@ from flask import Flask
 from flask_babel import refresh as refresh_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import DEV_SECRET_KEY, Config, config_from_env
+from config import Config, config_from_env
 from crm.extensions import babel, csrf, db, login_manager, migrate
+from crm.secret_key import configure_secret_key
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -16,7 +17,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class or config_from_env())
     if not app.testing:
         app.config.from_pyfile("config.py", silent=True)
-    refuse_default_secret(app)
+    configure_secret_key(app)
     register_proxies(app)
     register_logging(app)
     register_extensions(app)
@@ -26,15 +27,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
-
-
-def refuse_default_secret(app: Flask) -> None:
-    if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] in (
-        DEV_SECRET_KEY,
-        "",
-        None,
-    ):
-        raise RuntimeError("Production needs a SECRET_KEY of its own: set the SECRET_KEY variable.")
 
 
 def register_proxies(app: Flask) -> None:

@@ -5,6 +5,7 @@ Without it the browser tests skip with a reason, except under CI=true, where the
 """
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -78,7 +79,8 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "CRM_CONFIG": "development",
-        "SECRET_KEY": "browser-tests",
+        # Random: a key written in the code is refused (crm/secret_key.py).
+        "SECRET_KEY": secrets.token_urlsafe(32),
     }
     flask(env, "db", "upgrade")
     flask(env, "demo", "load", "--customers", "40")
