@@ -150,3 +150,14 @@ def test_log_in_and_log_out_are_logged(client, login, manager, security_log):
     (logged_out,) = security_log("log_out")
     assert logged_in["user_id"] == logged_out["user_id"] == manager.id
     assert logged_in["ip"] == "127.0.0.1"
+
+
+def test_a_log_in_without_remember_me_deletes_an_old_remember_cookie(app, manager):
+    client = browser_with(app, remember_token="an-old-token|not-signed-by-this-key")
+    form = {"email": manager.email, "password": PASSWORD}
+
+    response = client.post("/auth/login", data=form)
+
+    assert response.status_code == 302
+    assert client.get_cookie("remember_token") is None
+    assert status(client) == 200
