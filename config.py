@@ -1,13 +1,30 @@
 """Configuration classes; every value that differs per deployment comes from the environment."""
 
 import os
+import secrets
+from datetime import timedelta
 
-#: The key a development checkout runs with; production refuses to start with it.
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a marker production refuses)
+
+def _count_from_env(name: str) -> int:
+    """A whole number ≥ 0 from the environment (0 when unset); anything else stops the start."""
+    value = os.environ.get(name, "").strip() or "0"
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(f"{name}={value!r} is not a whole number (0, 1, 2, …)")
+    return int(value)
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    #: Signs the session and "remember me" cookies and the CSRF tokens. Unset in development,
+    #: a random key is made on the first start and kept in SECRET_KEY_FILE; production refuses
+    #: to start without a strong key of its own (crm/secret_key.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    #: Where development keeps the key it made (relative: inside instance/, which git ignores).
+    SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+    #: Production sets it: no start without a strong SECRET_KEY that appears nowhere in the code.
+    REQUIRE_SECRET_KEY = False
+    #: How many reverse proxies in front of the app set X-Forwarded-For and -Proto. 0 (the
+    #: default): none, and those headers are ignored, since any client can send them.
+    TRUSTED_PROXY_COUNT = _count_from_env("TRUSTED_PROXY_COUNT")
     #: A relative SQLite path is resolved inside instance/ by Flask-SQLAlchemy.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///crm.sqlite3")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -19,6 +36,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: Log-in sessions (crm/sessions/): a session ends after this long without a request…
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    CUSTOMER_IDLE_TIMEOUT = timedelta(minutes=15)
+    #: …and this long after the log-in in any case.
+    SESSION_LIFETIME = timedelta(hours=12)
+    #: "Remember me": the session outlives the browser's and the limits above, up to this long
+    #: (at most 30 days, crm/auth/login_sessions.py checks), and this long without a request.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBERED_IDLE_TIMEOUT = timedelta(days=7)
+    #: A function returning the current time (aware UTC) instead of the system clock: tests
+    #: move it by hand (crm.clock.utc_now).
+    CLOCK = None
     #: The interface languages. A request gets the user's saved choice, else this browser's,
     #: else the best match in Accept-Language, else the first one here.
     LANGUAGES = ["uk", "en"]
@@ -35,6 +64,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    REQUIRE_SECRET_KEY = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -44,7 +74,8 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing"  # noqa: S105
+    #: Random per run: no key written in the code opens anything, even under this class.
+    SECRET_KEY = secrets.token_urlsafe(32)
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SQLALCHEMY_ENGINE_OPTIONS = {}

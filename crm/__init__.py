@@ -4,9 +4,11 @@ import logging
 
 from flask import Flask
 from flask_babel import refresh as refresh_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import DEV_SECRET_KEY, Config, config_from_env
+from config import Config, config_from_env
 from crm.extensions import babel, csrf, db, login_manager, migrate
+from crm.secret_key import configure_secret_key
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -15,7 +17,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class or config_from_env())
     if not app.testing:
         app.config.from_pyfile("config.py", silent=True)
-    refuse_default_secret(app)
+    configure_secret_key(app)
+    register_proxies(app)
     register_logging(app)
     register_security_headers(app)
     register_extensions(app)
@@ -27,13 +30,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     return app
 
 
-def refuse_default_secret(app: Flask) -> None:
-    if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] in (
-        DEV_SECRET_KEY,
-        "",
-        None,
-    ):
-        raise RuntimeError("Production needs a SECRET_KEY of its own: set the SECRET_KEY variable.")
+def register_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and -Proto only from the TRUSTED_PROXY_COUNT proxies the
+    deployer put in front: the client address (request.remote_addr) then is the one the
+    nearest of them saw. Without proxies any client could write those headers, so they are
+    ignored, and the address is the connection's."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_logging(app: Flask) -> None:
@@ -66,10 +70,17 @@ def register_extensions(app: Flask) -> None:
     # (or anything else) that keeps one app context across requests must not see the
     # previous request's language.
     app.before_request(refresh_locale)
+    register_login(app)
+
+
+def register_login(app: Flask) -> None:
+    from crm.auth import login_sessions
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
+    login_sessions.register(app)
 
 
 def register_database(app: Flask) -> None:

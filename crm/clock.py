@@ -1,10 +1,27 @@
-"""The lender's calendar: which day it is where the lender works."""
+"""The lender's calendar and the app's clock: which day it is where the lender works, and
+what time it is for anything that expires (log-in sessions)."""
 
 from datetime import UTC, date, datetime
 
+from flask import current_app, has_app_context
 from flask_babel import to_user_timezone
 
 
 def lender_today() -> date:
     """Today in the lender's time zone (BABEL_DEFAULT_TIMEZONE), not where the server runs."""
     return to_user_timezone(datetime.now(UTC)).date()
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC.
+
+    Read from the app's CLOCK setting (a function returning an aware datetime) when one is
+    set: tests set a clock they move by hand, so that a timeout is tested without waiting.
+    """
+    clock = current_app.config.get("CLOCK") if has_app_context() else None
+    return clock() if clock is not None else datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` as an aware UTC datetime: SQLite hands stored times back without a zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

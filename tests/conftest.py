@@ -5,15 +5,18 @@ TEST_DATABASE_URL is set. The schema is created once per session; every test sta
 from empty tables.
 """
 
+import json
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -35,13 +38,18 @@ def csrf_token(html: str) -> str:
 
 
 class RollbackClient(FlaskClient):
-    """A test client that throws away whatever a request left uncommitted.
+    """A test client that throws away whatever a request left uncommitted, and lets each
+    request find its user from its own cookies.
 
     The test and the request share the app context, and so the session: without this,
-    a view that forgot to commit would look as if it had saved its changes.
+    a view that forgot to commit would look as if it had saved its changes. They share `g`
+    as well, where Flask-Login keeps the user it loaded: without this, a request would be
+    served as whoever the previous one (of any client) was, and a replayed or ended
+    session would look refused or accepted for that reason alone.
     """
 
     def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
         response = super().open(*args, **kwargs)
         db.session.rollback()
         return response
@@ -146,6 +154,24 @@ def login(client) -> Callable:
 
 
 @pytest.fixture
+def logged_in(app) -> Callable[..., FlaskClient]:
+    """`logged_in(user, remember=False)`: a client of its own (another browser, with its own
+    cookies) logged in as `user` through the real form. Keyword arguments go into the
+    requests' WSGI environment (REMOTE_ADDR=…)."""
+
+    def _browser(user: User, *, remember: bool = False, **environ: str) -> FlaskClient:
+        client = app.test_client()
+        client.environ_base.update(environ)
+        form = {"email": user.email, "password": PASSWORD}
+        if remember:
+            form["remember"] = "y"
+        assert client.post("/auth/login", data=form).status_code == 302, "log-in failed"
+        return client
+
+    return _browser
+
+
+@pytest.fixture
 def staff_client(client, login, manager) -> FlaskClient:
     """A client logged in as a manager."""
     login(manager)
@@ -186,3 +212,38 @@ def count_queries(app) -> Callable:
             event.remove(db.engine, "before_cursor_execute", record)
 
     return _count
+
+
+class HandClock:
+    """A clock that tests move by hand; the app reads it through its CLOCK setting."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move on by a timedelta's arguments: advance(minutes=31)."""
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app) -> HandClock:
+    """What the app takes for now (crm.clock.utc_now): time passes only when a test says so."""
+    clock = HandClock(datetime.now(UTC).replace(microsecond=0))
+    app.config["CLOCK"] = clock
+    return clock
+
+
+@pytest.fixture
+def security_log(caplog) -> Callable[..., list[dict]]:
+    """`security_log("log_in")`: the security events logged so far (all of them without a
+    name), each as the dict its JSON line holds."""
+    caplog.set_level(logging.INFO, logger="crm.security")
+
+    def _events(name: str | None = None) -> list[dict]:
+        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "crm.security"]
+        return [line for line in lines if name is None or line["event"] == name]
+
+    return _events

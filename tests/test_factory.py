@@ -1,20 +1,74 @@
 """create_app(): configuration, production safety, health check and error responses."""
 
+import secrets
+import stat
+from datetime import timedelta
+
 import pytest
 
-from config import DEV_SECRET_KEY, ProductionConfig, TestingConfig, config_from_env
+from config import DevelopmentConfig, ProductionConfig, TestingConfig, config_from_env
 from crm import create_app
+from crm.secret_key import PUBLISHED_KEYS
+
+#: Strong by every measure, and written here: so it is in the repository, and refused.
+LEAKED_KEY = "Vq3xR8sLm2ZtP9wKc4YhN7eJb6UgA1fD5oTiXrQ0ySp"
 
 
-def test_production_refuses_the_default_secret_key():
-    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": DEV_SECRET_KEY})
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+def production(key, **settings) -> type[ProductionConfig]:
+    return type("Prod", (ProductionConfig,), {"SECRET_KEY": key, **settings})
+
+
+def development(tmp_path, key=None) -> type[DevelopmentConfig]:
+    settings = {"SECRET_KEY": key, "SECRET_KEY_FILE": str(tmp_path / "secret_key")}
+    return type("Dev", (DevelopmentConfig,), settings)
+
+
+@pytest.mark.parametrize("key", [None, ""], ids=["unset", "empty"])
+def test_production_refuses_to_start_without_a_secret_key(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY of its own, of at least 32 random bytes"):
+        create_app(production(key))
+
+
+@pytest.mark.parametrize("key", [*sorted(PUBLISHED_KEYS), LEAKED_KEY])
+def test_production_refuses_a_key_written_in_the_repository(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY appears in the code"):
+        create_app(production(key))
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a-long-random-production-key", "a" * 64, "0123456789abcdef" * 4, secrets.token_hex(31)],
+    ids=["phrase", "repeated", "pattern", "31 bytes"],
+)
+def test_production_refuses_a_key_of_less_than_32_random_bytes(key):
+    with pytest.raises(RuntimeError, match=r"random bits; production needs at least 32 random"):
+        create_app(production(key))
+
+
+def test_development_makes_a_random_key_readable_by_its_owner_only_and_keeps_it(tmp_path):
+    first = create_app(development(tmp_path)).config["SECRET_KEY"]
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_text().strip() == first
+    assert len(first) >= 64
+    assert first not in PUBLISHED_KEYS
+    assert create_app(development(tmp_path)).config["SECRET_KEY"] == first
+    assert create_app(development(tmp_path / "elsewhere")).config["SECRET_KEY"] != first
+
+
+def test_development_refuses_a_key_written_in_the_code(tmp_path):
+    with pytest.raises(RuntimeError, match="written in the code"):
+        create_app(development(tmp_path, key="dev-only-not-secret"))
+
+
+def test_remember_me_lasts_at_most_30_days():
+    config = production(secrets.token_urlsafe(32), REMEMBER_COOKIE_DURATION=timedelta(days=365))
+    with pytest.raises(RuntimeError, match="at most 30 days"):
         create_app(config)
 
 
-def test_production_with_its_own_key_sets_secure_cookies():
-    config = type("Prod", (ProductionConfig,), {"SECRET_KEY": "a-long-random-production-key"})
-    app = create_app(config)
+def test_production_with_a_strong_key_of_its_own_sets_secure_cookies():
+    app = create_app(production(secrets.token_urlsafe(32)))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -1,6 +1,10 @@
-"""The admin's logins: staff and customers' accounts, written through the auth services."""
+"""The admin's logins: staff and customers' accounts, written through the auth services,
+and their open sessions, which an admin can end."""
 
+from flask import abort, flash, redirect, request
+from flask_admin import expose
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import PasswordField
 
@@ -10,9 +14,16 @@ from crm.admin.fields import DropDownField, enum_choices
 from crm.admin.filters import enum_filter
 from crm.admin.formatters import label_of
 from crm.admin.lookups import customer_lookup
+from crm.auth.events import security_event
+from crm.auth.login_sessions import current_login_session, idle_limits
+from crm.auth.navigation import safe_next
 from crm.auth.services import create_user, delete_user, update_user
+from crm.extensions import db
 from crm.i18n.labels import ROLE_LABELS
-from crm.models import Role, User
+from crm.models import Role, SessionEnd, User, UserSession
+from crm.sessions.queries import open_sessions
+from crm.sessions.services import end_session, end_sessions
+from crm.validation import parse_id
 
 #: What the form sets and the list shows; the password is only ever written.
 LOGIN_FIELDS = ("email", "full_name", "role", "active", "customer")
@@ -21,6 +32,9 @@ LOGIN_FIELDS = ("email", "full_name", "role", "active", "customer")
 class UserAdmin(StaffModelView):
     index_group = _l("Staff and logins")
     allowed_roles = ADMINS
+    # Both show the user's open sessions (admin/_user_sessions.html).
+    edit_template = "admin/crm_user_edit.html"
+    details_template = "admin/crm_user_details.html"
 
     column_list = [*LOGIN_FIELDS, "created_at"]
     column_details_list = column_list
@@ -73,7 +87,47 @@ class UserAdmin(StaffModelView):
             customer=data["customer"],
             password=data["password"] or None,
             acting_user=current_user._get_current_object(),
+            keep=current_login_session(),
         )
+
+    def after_model_change(self, form, model, is_created):
+        if not is_created and form.password.data:
+            by = current_user._get_current_object()
+            security_event("password_changed", user_id=model.id, email=model.email, by=by.id)
 
     def delete_record(self, session, user):
         delete_user(session, user, acting_user=current_user._get_current_object())
+
+    def open_sessions(self, user: User) -> list[UserSession]:
+        """The user's open sessions, for the edit and details pages."""
+        return open_sessions(db.session, user, idle=idle_limits())
+
+    @expose("/sessions/end/", methods=["POST"])
+    def end_sessions_view(self):
+        """End one session of a user (form field `session`) or all of them: the one place
+        where an admin ends someone else's sessions (each is logged as session_ended)."""
+        if not self.can_edit:
+            abort(403)
+        user = self.get_one(request.form.get("user", ""))
+        if user is None:
+            abort(404)
+        admin = current_user._get_current_object()
+        if request.form.get("session"):
+            record = db.session.get(UserSession, parse_id(request.form["session"]) or 0)
+            if record is None or record.user_id != user.id:
+                abort(404)
+            ended = int(end_session(db.session, record, reason=SessionEnd.ENDED_BY_ADMIN, by=admin))
+        else:
+            # An admin ending their own sessions here stays logged in where they do it.
+            ended = end_sessions(
+                db.session,
+                user,
+                reason=SessionEnd.ENDED_BY_ADMIN,
+                keep=current_login_session(),
+                by=admin,
+            )
+        db.session.commit()
+        flash(ngettext("%(num)d session ended.", "%(num)d sessions ended.", ended), "success")
+        return redirect(
+            safe_next(request.form.get("next")) or self.get_url(".edit_view", id=user.id)
+        )

@@ -7,27 +7,35 @@ without the role gets 403.
 from collections.abc import Callable, Iterable
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.errors import wants_json
-from crm.extensions import db, login_manager
-from crm.models import STAFF_ROLES, Role, User
-from crm.validation import parse_id
+from crm.extensions import login_manager
+from crm.models import STAFF_ROLES, Role
 
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    number = parse_id(user_id)
-    return None if number is None else db.session.get(User, number)
+#: Every role: for pages any logged-in user may open (their password, their sessions).
+ANY_ROLE = frozenset(Role)
 
 
 @login_manager.unauthorized_handler
 def unauthorized():
+    ended = _forget_ended_session()
     if wants_json():
         return jsonify(error=_("Authentication required.")), 401
+    if ended:
+        flash(_("Your session has ended. Log in again."), "warning")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _forget_ended_session() -> bool:
+    """Drop the cookies' token of a session that has ended or expired; True if there was one."""
+    if session.pop("_user_id", None) is None:
+        return False
+    session.pop("_fresh", None)
+    session["_remember"] = "clear"
+    return True
 
 
 def has_role(roles: Iterable[Role]) -> bool:

@@ -1,10 +1,12 @@
-"""Creating and authenticating logins."""
+"""Creating and authenticating logins, changing their passwords, roles and state: each
+change that should lock a login out ends its sessions at once (crm.sessions.services)."""
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, User
+from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, SessionEnd, User, UserSession
+from crm.sessions.services import end_sessions
 from crm.validation import FieldError, clean_name, normalise_email
 
 MIN_PASSWORD_LENGTH = 8
@@ -54,12 +56,16 @@ def update_user(
     customer: Customer | None = None,
     password: str | None = None,
     acting_user: User | None = None,
+    keep: UserSession | None = None,
 ) -> User:
     """Change a login; an empty `password` keeps the current one.
 
-    Raises FieldError like create_user; when `acting_user` (the admin making the change)
-    would change their own role or deactivate themselves (nobody locks themselves out); and
-    when a manager of customers would stop being staff (reassign the customers first).
+    A new role, a deactivation or a new password ends the user's sessions (all but `keep`,
+    the acting user's own session when they change their own password), ended by
+    `acting_user`. Raises FieldError like create_user; when `acting_user` (the admin making
+    the change) would change their own role or deactivate themselves (nobody locks
+    themselves out); and when a manager of customers would stop being staff (reassign the
+    customers first).
     """
     address = _free_email(session, email, user)
     if acting_user is not None and acting_user.id == user.id:
@@ -74,15 +80,55 @@ def update_user(
     if password:
         _check_password(password)
     _check_customer_link(role, customer, user)
+    lock_out = _lock_out_reason(user, role, active)
     user.email = address
     user.role = role
     user.active = active
     user.full_name = clean_name(full_name, "full_name", required=False) or ""
     user.customer = customer
+    if lock_out is not None:
+        end_sessions(session, user, reason=lock_out, by=acting_user)
     if password:
-        user.set_password(password)
+        set_password(session, user, password, keep=keep, by=acting_user)
     session.flush()
     return user
+
+
+def set_password(
+    session: Session,
+    user: User,
+    password: str,
+    *,
+    keep: UserSession | None = None,
+    by: User | None = None,
+) -> int:
+    """Give `user` a new password and end their sessions, all but `keep` (the session the
+    user changes it from); returns how many ended. `by` is who changed it: the user, an
+    admin, or None for the system (a command). Raises FieldError("password", …) for a
+    password the policy refuses, changing nothing."""
+    _check_password(password)
+    user.set_password(password)
+    ended = end_sessions(session, user, reason=SessionEnd.PASSWORD_CHANGED, keep=keep, by=by)
+    session.flush()
+    return ended
+
+
+def deactivate_user(session: Session, user: User, *, by: User | None = None) -> int:
+    """Untick the login's Active flag and end its sessions; returns how many ended."""
+    user.active = False
+    ended = end_sessions(session, user, reason=SessionEnd.DEACTIVATED, by=by)
+    session.flush()
+    return ended
+
+
+def _lock_out_reason(user: User, role: Role, active: bool) -> SessionEnd | None:
+    """Why the change ends the user's sessions: a deactivation, or a new role (what the
+    open sessions were allowed to do no longer holds); None when neither."""
+    if user.active and not active:
+        return SessionEnd.DEACTIVATED
+    if role is not user.role:
+        return SessionEnd.ROLE_CHANGED
+    return None
 
 
 def delete_user(session: Session, user: User, *, acting_user: User | None = None) -> None:

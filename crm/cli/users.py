@@ -4,11 +4,14 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import select
 
-from crm.auth.services import create_user
+from crm.auth.events import security_event
+from crm.auth.services import create_user, deactivate_user, set_password
 from crm.extensions import db
 from crm.i18n.commands import TranslatedOption, option
-from crm.models import Customer, Role
+from crm.models import Customer, Role, User
 from crm.validation import FieldError
 
 users = AppGroup("users", help=_l("Manage logins."))
@@ -65,3 +68,57 @@ def create_user_command(
             id=user.id,
         )
     )
+
+
+@users.command(
+    "set-password",
+    help=_l(
+        "Set a login's password (prompted for, or read from standard input) and end all "
+        "its sessions."
+    ),
+)
+@click.argument("email")
+@click.password_option(
+    cls=TranslatedOption, help=_l("Prompted for (twice) when not given; can be piped in.")
+)
+def set_password_command(email: str, password: str) -> None:
+    user = _login(email)
+    try:
+        ended = set_password(db.session, user, password)
+    except FieldError as error:
+        raise click.BadParameter(error.message, param_hint=error.field) from None
+    db.session.commit()
+    security_event("password_changed", user_id=user.id, email=user.email, by="system")
+    click.echo(
+        ngettext(
+            "New password set for %(email)s; %(num)d session ended.",
+            "New password set for %(email)s; %(num)d sessions ended.",
+            ended,
+            email=user.email,
+        )
+    )
+
+
+@users.command("deactivate", help=_l("Deactivate a login and end all its sessions."))
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    user = _login(email)
+    ended = deactivate_user(db.session, user)
+    db.session.commit()
+    click.echo(
+        ngettext(
+            "Deactivated %(email)s; %(num)d session ended.",
+            "Deactivated %(email)s; %(num)d sessions ended.",
+            ended,
+            email=user.email,
+        )
+    )
+
+
+def _login(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.BadParameter(
+            _("no login with the e-mail %(email)s", email=email), param_hint="EMAIL"
+        )
+    return user

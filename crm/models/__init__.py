@@ -5,6 +5,7 @@ from crm.models.loan import Loan
 from crm.models.product import Product, ProductCategory
 from crm.models.servicing import Installment, Payment, PaymentAllocation
 from crm.models.user import STAFF_ROLES, Role, User
+from crm.models.user_session import SessionEnd, UserSession
 
 __all__ = [
     "STAFF_ROLES",
@@ -16,5 +17,7 @@ __all__ = [
     "Product",
     "ProductCategory",
     "Role",
+    "SessionEnd",
     "User",
+    "UserSession",
 ]

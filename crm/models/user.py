@@ -17,6 +17,7 @@ from crm.models.types import utcnow
 
 if TYPE_CHECKING:
     from crm.models.customer import Customer
+    from crm.models.user_session import UserSession
 
 
 class Role(enum.StrEnum):
@@ -50,6 +51,18 @@ class User(UserMixin, Base):
     customer: Mapped[Customer | None] = relationship(
         foreign_keys=[customer_id], back_populates="login"
     )
+    #: Every log-in's session; deleted with the login (by the database when not loaded).
+    sessions: Mapped[list[UserSession]] = relationship(
+        foreign_keys="UserSession.user_id",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    #: The token of the log-in session this object was loaded for, and that session's row:
+    #: set per request by crm.auth.login_sessions, never stored with the user.
+    session_token = None
+    login_session = None
 
     @property
     def is_active(self) -> bool:
@@ -68,6 +81,11 @@ class User(UserMixin, Base):
     @classmethod
     def _display_name_expression(cls):
         return case((cls.full_name != "", cls.full_name), else_=cls.email)
+
+    def get_session_token(self) -> str | None:
+        """What Flask-Login keeps in the cookies (its id_attribute): the session's random
+        token, never the user's id, so that ending the session on the server ends it."""
+        return self.session_token
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -9,6 +9,7 @@ policy); `visit()` checks after each page, and a test with any violation left fa
 """
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -145,7 +146,8 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "CRM_CONFIG": "development",
-        "SECRET_KEY": "browser-tests",
+        # Random: a key written in the code is refused (crm/secret_key.py).
+        "SECRET_KEY": secrets.token_urlsafe(32),
     }
     flask(env, "db", "upgrade")
     flask(env, "demo", "load", "--customers", "40")

@@ -1,0 +1,71 @@
+"""Reading log-in sessions: the one behind a cookie's token, and a user's open ones."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
+
+from crm.clock import as_utc, utc_now
+from crm.models import STAFF_ROLES, User, UserSession
+
+
+@dataclass(frozen=True)
+class IdleLimits:
+    """How long a session may go without a request before it ends (config: STAFF_IDLE_TIMEOUT,
+    CUSTOMER_IDLE_TIMEOUT, REMEMBERED_IDLE_TIMEOUT)."""
+
+    staff: timedelta
+    customer: timedelta
+    #: A "remember me" session outlives closing the browser, and so the short limits.
+    remembered: timedelta
+
+    def of(self, record: UserSession) -> timedelta:
+        if record.remember:
+            return self.remembered
+        return self.staff if record.user.role in STAFF_ROLES else self.customer
+
+
+def token_hash(token: str) -> str:
+    """What the table stores of a token: SHA-256 in hex. The token is 32 random bytes, so
+    a fast hash is enough; nobody can guess their way back to it."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_open(record: UserSession, *, idle: IdleLimits, now: datetime) -> bool:
+    """Not ended, not past its absolute end, not idle past its limit, its user still active."""
+    return (
+        record.ended_at is None
+        and record.user.active
+        and now < as_utc(record.expires_at)
+        and now - as_utc(record.last_seen_at) <= idle.of(record)
+    )
+
+
+def open_session(session: Session, token: str, *, idle: IdleLimits) -> UserSession | None:
+    """The open session whose token this is (its user loaded with it), or None."""
+    now = utc_now()
+    statement = (
+        select(UserSession)
+        .join(UserSession.user)
+        .options(contains_eager(UserSession.user))
+        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+    )
+    record = session.scalar(statement)
+    return record if record is not None and is_open(record, idle=idle, now=now) else None
+
+
+def open_sessions(session: Session, user: User, *, idle: IdleLimits) -> list[UserSession]:
+    """`user`'s open sessions, the most recently used first."""
+    now = utc_now()
+    statement = (
+        select(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.expires_at > now,
+        )
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
+    return [record for record in session.scalars(statement) if is_open(record, idle=idle, now=now)]
