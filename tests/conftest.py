@@ -10,14 +10,16 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from config import TestingConfig
+from crm import clock as crm_clock
 from crm import create_app
 from crm.extensions import db
 from crm.models import Product, Role, User
@@ -42,6 +44,10 @@ class RollbackClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Flask-Login keeps the request's user on `g`, which lives as long as the shared app
+        # context: each request must find its own user from its own cookies, as on a server.
+        if has_app_context():
+            g.pop("_login_user", None)
         response = super().open(*args, **kwargs)
         db.session.rollback()
         return response
@@ -143,6 +149,40 @@ def login(client) -> Callable:
         return response
 
     return _login
+
+
+@pytest.fixture
+def reauthenticate(client) -> Callable:
+    """Confirm the logged-in user's password (and `code=`, when they have a second factor)
+    through the real form, as before a sensitive change (crm/auth/reauth.py)."""
+
+    def _reauthenticate(password: str = PASSWORD, **data: str):
+        response = client.post("/auth/confirm", data={"password": password, **data})
+        assert response.status_code == 302, "re-authentication failed"
+        return response
+
+    return _reauthenticate
+
+
+@dataclass
+class TestClock:
+    """Stands in for crm.clock.utc_now: time moves only when a test moves it."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> TestClock:
+    """A test clock, at 09:00:00 UTC on 1 December 2026 until the test moves it."""
+    test_clock = TestClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    monkeypatch.setattr(crm_clock, "utc_now", test_clock)
+    return test_clock
 
 
 @pytest.fixture

@@ -10,12 +10,16 @@ from crm.admin.fields import DropDownField, enum_choices
 from crm.admin.filters import enum_filter
 from crm.admin.formatters import label_of
 from crm.admin.lookups import customer_lookup
+from crm.auth.reauth import check_reauthenticated
 from crm.auth.services import create_user, delete_user, update_user
 from crm.i18n.labels import ROLE_LABELS
 from crm.models import Role, User
 
 #: What the form sets and the list shows; the password is only ever written.
 LOGIN_FIELDS = ("email", "full_name", "role", "active", "customer")
+#: Views that create a login or change one (its role, password, active flag): the admin
+#: confirms their password (and code) first, as someone who found the session open cannot.
+REAUTHENTICATED_VIEWS = frozenset({"create_view", "edit_view", "delete_view"})
 
 
 class UserAdmin(StaffModelView):
@@ -40,7 +44,10 @@ class UserAdmin(StaffModelView):
     form_extra_fields = {
         "password": PasswordField(
             column_labels["password"],
-            description=_l("At least 8 characters. When editing, leave empty to keep it."),
+            description=_l(
+                "At least 12 characters, not a common password nor your name. "
+                "When editing, leave empty to keep it."
+            ),
         )
     }
     form_ajax_refs = {"customer": customer_lookup()}
@@ -48,6 +55,14 @@ class UserAdmin(StaffModelView):
         "role": enum_choices(Role, ROLE_LABELS),
         "customer": {"description": _l("Only for a customer's login to the personal account.")},
     }
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is None and name in REAUTHENTICATED_VIEWS:
+            # A delete is a POST only: come back to the list rather than to its address.
+            back = self.get_url(".index_view") if name == "delete_view" else None
+            return check_reauthenticated(back)
+        return refused
 
     def create_record(self, session, data):
         user = create_user(

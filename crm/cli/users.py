@@ -4,11 +4,14 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from crm.auth.services import create_user
+from crm.auth.events import security_event
+from crm.auth.services import create_user, login_email
 from crm.extensions import db
 from crm.i18n.commands import TranslatedOption, option
-from crm.models import Customer, Role
+from crm.models import Customer, Role, User
+from crm.second_factor.services import remove
 from crm.validation import FieldError
 
 users = AppGroup("users", help=_l("Manage logins."))
@@ -65,3 +68,21 @@ def create_user_command(
             id=user.id,
         )
     )
+
+
+@users.command(
+    "remove-second-factor",
+    help=_l("Turn off a login's second factor (a lost phone and lost recovery codes)."),
+)
+@click.argument("email")
+def remove_second_factor_command(email: str) -> None:
+    user = db.session.scalar(select(User).where(User.email == login_email(email)))
+    if user is None:
+        raise click.BadParameter(_("no login with the e-mail %(email)s", email=email))
+    if user.second_factor is None:
+        click.echo(_("%(email)s has no second factor.", email=user.email))
+        return
+    remove(db.session, user)
+    db.session.commit()
+    security_event("second_factor_removed", user_id=user.id, email=user.email, by="system")
+    click.echo(_("Removed the second factor of %(email)s.", email=user.email))
