@@ -66,7 +66,8 @@ def limit_guessing(
 def wait_message() -> str:
     """What a refused try reads: how many minutes until the next one is let through."""
     try:
-        seconds = limiter.current_limit.reset_at - time.time()
+        # The window's own reset time: RequestLimit.reset_at rounds it up by a second.
+        seconds = limiter.current_limit.window.reset_time - time.time()
     except Exception:  # the store failing here must not turn a 429 into a 500
         return _("Too many attempts in a short time. Wait a minute and try again.")
     minutes = max(1, math.ceil(seconds / 60))
