@@ -13,6 +13,16 @@ def _count_from_env(name: str) -> int:
     return int(value)
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no setting from the environment: 1, true, yes and on are yes; 0, false, no, off no."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    return default
+
+
 class Config:
     #: Signs the session and "remember me" cookies and the CSRF tokens. Unset in development,
     #: a random key is made on the first start and kept in SECRET_KEY_FILE; production refuses
@@ -58,6 +68,29 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
     PHONE_REGION = "UA"
 
+    #: Rate-limit counters (crm/auth/limits.py) live here, shared by every worker and host;
+    #: unset, each process counts in its own memory.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Redis down: each process counts in memory until it answers again (no 500, and still a
+    #: limit, per process); a Redis that hangs is given up on after half a second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    #: Tries of a secret (log-in; registration and password reset use the same), in
+    #: Flask-Limiter's notation. Every try counts, right or wrong.
+    GUESS_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    GUESS_LIMIT_PER_ADDRESS = "50 per 15 minutes"
+    #: Six-digit codes (the second factor, re-authentication) get fewer tries per account.
+    CODE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    #: Staff must set up a second factor (TOTP) before they can work; off, they may.
+    STAFF_TOTP_REQUIRED = env_flag("STAFF_TOTP_REQUIRED", False)
+    #: Seconds between the password and the code of a log-in, and how long a confirmation of
+    #: the password (and code) allows sensitive changes (crm/auth/reauth.py).
+    SECOND_STEP_MAX_AGE = 300
+    REAUTH_MAX_AGE = 300
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -66,6 +99,7 @@ class DevelopmentConfig(Config):
 class ProductionConfig(Config):
     REQUIRE_SECRET_KEY = True
     SESSION_COOKIE_SECURE = True
+    STAFF_TOTP_REQUIRED = env_flag("STAFF_TOTP_REQUIRED", True)
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     #: Browsers that once reached the CRM over HTTPS refuse plain HTTP for two years.
@@ -83,6 +117,12 @@ class TestingConfig(Config):
     #: whatever the language of the browser or shell running them.
     LANGUAGES = ["en", "uk"]
     COMMAND_LANGUAGE = "en"
+    #: Rate limits count in memory, fresh for each app, unless a test asks for Redis.
+    REDIS_URL = None
+    STAFF_TOTP_REQUIRED = False
+    #: Cheaper than production's scrypt (crm/models/user.py), so that hundreds of log-ins stay
+    #: fast; TEST_PASSWORD_HASH_METHOD=scrypt:131072:8:1 runs the suite with production's.
+    PASSWORD_HASH_METHOD = os.environ.get("TEST_PASSWORD_HASH_METHOD", "scrypt:16384:8:1")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -7,7 +7,7 @@ from flask_babel import refresh as refresh_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
-from crm.extensions import babel, csrf, db, login_manager, migrate
+from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
 from crm.secret_key import configure_secret_key
 
 
@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     # previous request's language.
     app.before_request(refresh_locale)
     register_login(app)
+    register_limiter(app)
 
 
 def register_login(app: Flask) -> None:
@@ -81,6 +82,15 @@ def register_login(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
     login_sessions.register(app)
+
+
+def register_limiter(app: Flask) -> None:
+    """Rate-limit counters in Redis when REDIS_URL is set, else in this process's memory."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # One Limiter serves every app the factory builds (the tests build many), and init_app
+    # keeps its "store unreachable, counting in memory" state: each app starts trusting its own.
+    limiter._storage_dead = False
+    limiter.init_app(app)
 
 
 def register_database(app: Flask) -> None:
@@ -101,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.language import bp as language_bp
     from crm.loans import bp as loans_bp
     from crm.products import bp as products_bp
+    from crm.second_factor import bp as second_factor_bp
 
     for blueprint in (
         auth_bp,
@@ -111,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         loans_bp,
         products_bp,
         account_bp,
+        second_factor_bp,
     ):
         app.register_blueprint(blueprint)
 

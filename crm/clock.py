@@ -1,5 +1,6 @@
 """The lender's calendar and the app's clock: which day it is where the lender works, and
-what time it is for anything that expires (log-in sessions)."""
+what time it is for anything that expires (log-in sessions, second-factor codes,
+confirmations)."""
 
 from datetime import UTC, date, datetime
 

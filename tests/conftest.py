@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -49,7 +49,10 @@ class RollbackClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
+        # Flask-Login keeps the request's user on `g`, which lives as long as the shared app
+        # context: each request must find its own user from its own cookies, as on a server.
+        if has_app_context():
+            g.pop("_login_user", None)
         response = super().open(*args, **kwargs)
         db.session.rollback()
         return response
@@ -151,6 +154,19 @@ def login(client) -> Callable:
         return response
 
     return _login
+
+
+@pytest.fixture
+def reauthenticate(client) -> Callable:
+    """Confirm the logged-in user's password (and `code=`, when they have a second factor)
+    through the real form, as before a sensitive change (crm/auth/reauth.py)."""
+
+    def _reauthenticate(password: str = PASSWORD, **data: str):
+        response = client.post("/auth/confirm", data={"password": password, **data})
+        assert response.status_code == 302, "re-authentication failed"
+        return response
+
+    return _reauthenticate
 
 
 @pytest.fixture

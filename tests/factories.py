@@ -1,10 +1,11 @@
 """factory_boy factories: realistic, valid records that tests adjust as they need."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 
 from crm.extensions import db
@@ -12,6 +13,8 @@ from crm.lending.installments import position
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
 from crm.models import Customer, Installment, Loan, Product, ProductCategory, Role, User
+from crm.models.user import password_hash_method
+from crm.second_factor.services import enrol, new_secret
 
 PASSWORD = "correct-horse-42"
 
@@ -39,12 +42,13 @@ _HASH_CACHE: dict[str, str] = {}
 
 
 def _password_hash() -> str:
-    # Hashing is deliberately slow; one hash serves every test user.
-    if PASSWORD not in _HASH_CACHE:
+    # Hashing is deliberately slow; one hash (per hashing method) serves every test user.
+    method = password_hash_method()
+    if method not in _HASH_CACHE:
         user = User()
         user.set_password(PASSWORD)
-        _HASH_CACHE[PASSWORD] = user.password_hash
-    return _HASH_CACHE[PASSWORD]
+        _HASH_CACHE[method] = user.password_hash
+    return _HASH_CACHE[method]
 
 
 class CustomerFactory(BaseFactory):
@@ -123,3 +127,13 @@ def loan_with_installments(
         oldest_unpaid_due_on=standing.oldest_unpaid_due_date,
         **loan_fields,
     )
+
+
+def enrol_second_factor(user: User, at: datetime) -> tuple[str, list[str]]:
+    """Set up `user`'s second factor at the time `at`, through the service the page uses;
+    returns the secret (pyotp.TOTP(secret).at(t) is the app's code) and the recovery codes.
+    The code of `at`'s time step is then used up: the next log-in needs a later one."""
+    secret = new_secret()
+    codes = enrol(db.session, user, secret, pyotp.TOTP(secret).at(at), at=at)
+    db.session.commit()
+    return secret, codes

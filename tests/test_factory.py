@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from config import DevelopmentConfig, ProductionConfig, TestingConfig, config_from_env
+from config import DevelopmentConfig, ProductionConfig, TestingConfig, config_from_env, env_flag
 from crm import create_app
 from crm.secret_key import PUBLISHED_KEYS
 
@@ -115,3 +115,23 @@ def test_api_clients_get_json_errors(client, manager, login):
     response = client.get("/customers/999999", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert "error" in response.json
+
+
+def test_rate_limits_count_in_redis_when_redis_url_is_set(config_class):
+    shared = create_app(type("Shared", (config_class,), {"REDIS_URL": "redis://cache:6379/0"}))
+    alone = create_app(config_class)
+
+    assert shared.config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+    assert alone.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert alone.config["RATELIMIT_HEADERS_ENABLED"] is True
+
+
+def test_production_requires_a_second_factor_of_staff_unless_told_otherwise(monkeypatch):
+    assert ProductionConfig.STAFF_TOTP_REQUIRED is True
+    assert DevelopmentConfig.STAFF_TOTP_REQUIRED is False
+    monkeypatch.setenv("STAFF_TOTP_REQUIRED", "off")
+    assert env_flag("STAFF_TOTP_REQUIRED", True) is False
+    monkeypatch.setenv("STAFF_TOTP_REQUIRED", "Yes")
+    assert env_flag("STAFF_TOTP_REQUIRED", False) is True
+    monkeypatch.setenv("STAFF_TOTP_REQUIRED", "maybe")
+    assert env_flag("STAFF_TOTP_REQUIRED", True) is True

@@ -30,7 +30,14 @@ LAYER_NAMES = {
     WEB: "the web and the command line",
 }
 #: Helpers every layer above the models may use; they import only the models and lending.
-SHARED_MODULES = ("crm.extensions", "crm.clock", "crm.validation", "crm.i18n")
+SHARED_MODULES = (
+    "crm.extensions",
+    "crm.clock",
+    "crm.validation",
+    "crm.i18n",
+    # The password policy and hashing: the services of every entry point that sets one use it.
+    "crm.auth.passwords",
+)
 #: What services and queries must be handed instead of reading it from Flask.
 REQUEST_STATE = {
     "flask": {

@@ -17,6 +17,7 @@ from crm.admin.lookups import customer_lookup
 from crm.auth.events import security_event
 from crm.auth.login_sessions import current_login_session, idle_limits
 from crm.auth.navigation import safe_next
+from crm.auth.reauth import check_reauthenticated
 from crm.auth.services import create_user, delete_user, update_user
 from crm.extensions import db
 from crm.i18n.labels import ROLE_LABELS
@@ -27,6 +28,13 @@ from crm.validation import parse_id
 
 #: What the form sets and the list shows; the password is only ever written.
 LOGIN_FIELDS = ("email", "full_name", "role", "active", "customer")
+#: Views that create a login or change one (its role, password, active flag), or end someone's
+#: sessions: the admin confirms their password (and code) first, as someone who found the
+#: session open cannot.
+REAUTHENTICATED_VIEWS = frozenset({"create_view", "edit_view", "delete_view", "end_sessions_view"})
+#: Of those, the ones answering POSTs only: after the confirmation the admin comes back to the
+#: list rather than to their address.
+POST_ONLY_VIEWS = frozenset({"delete_view", "end_sessions_view"})
 
 
 class UserAdmin(StaffModelView):
@@ -54,7 +62,10 @@ class UserAdmin(StaffModelView):
     form_extra_fields = {
         "password": PasswordField(
             column_labels["password"],
-            description=_l("At least 8 characters. When editing, leave empty to keep it."),
+            description=_l(
+                "At least 12 characters, not a common password nor your name. "
+                "When editing, leave empty to keep it."
+            ),
         )
     }
     form_ajax_refs = {"customer": customer_lookup()}
@@ -62,6 +73,13 @@ class UserAdmin(StaffModelView):
         "role": enum_choices(Role, ROLE_LABELS),
         "customer": {"description": _l("Only for a customer's login to the personal account.")},
     }
+
+    def _handle_view(self, name, **kwargs):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is None and name in REAUTHENTICATED_VIEWS:
+            back = self.get_url(".index_view") if name in POST_ONLY_VIEWS else None
+            return check_reauthenticated(back)
+        return refused
 
     def create_record(self, session, data):
         user = create_user(

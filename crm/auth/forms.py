@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -21,3 +21,32 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class CodeForm(FlaskForm):
+    """The second step of a log-in: the app's code, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The six digits your authenticator app shows, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code", "autofocus": True},
+    )
+    submit = SubmitField(_l("Log in"))
+
+
+class ConfirmForm(FlaskForm):
+    """Re-authentication: the password again, and the code when there is a second factor."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password", "autofocus": True},
+    )
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The six digits your authenticator app shows, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField(_l("Confirm"))

@@ -1,23 +1,58 @@
 """Creating and authenticating logins, changing their passwords, roles and state: each
 change that should lock a login out ends its sessions at once (crm.sessions.services)."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.auth.passwords import check_new_password, check_password_of_nobody
 from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, SessionEnd, User, UserSession
 from crm.sessions.services import end_sessions
 from crm.validation import FieldError, clean_name, normalise_email
 
-MIN_PASSWORD_LENGTH = 8
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """What a log-in's e-mail and password came to: the user, or why not (for the log)."""
+
+    user: User | None
+    #: "unknown_email", "wrong_password" or "inactive"; None when the log-in may go on.
+    failure: str | None = None
+
+
+def login_email(typed: str) -> str:
+    """The e-mail address as logins store it: what log-ins look up and their limits count."""
+    return typed.strip().lower()
+
+
+def check_login(session: Session, email: str, password: str) -> LoginCheck:
+    """Check a log-in's e-mail and password.
+
+    Every outcome costs one password hash with today's parameters (an unknown e-mail is
+    checked against a hash of nothing, an inactive login's password is checked too), so
+    that the time taken does not tell which addresses have logins. A right password whose
+    hash was made with older parameters is hashed again (flushed; the caller commits).
+    """
+    user = session.scalar(select(User).where(User.email == login_email(email)))
+    if user is None:
+        check_password_of_nobody(password)
+        return LoginCheck(None, "unknown_email")
+    if not user.check_password(password):
+        return LoginCheck(None, "wrong_password")
+    if not user.active:
+        return LoginCheck(None, "inactive")
+    if user.password_needs_rehash:
+        user.set_password(password)
+        session.flush()
+    return LoginCheck(user)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (never says which part was wrong)."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    return user
+    return check_login(session, email, password).user
 
 
 def create_user(
@@ -31,7 +66,7 @@ def create_user(
 ) -> User:
     """Add a login; raises FieldError for a bad or taken e-mail, a short password, a bad link."""
     address = _free_email(session, email)
-    _check_password(password)
+    _check_password(password, user_inputs=(address, full_name))
     _check_customer_link(role, customer)
     user = User(
         email=address,
@@ -78,7 +113,7 @@ def update_user(
     ):
         raise FieldError("role", _("This user manages customers; give them another manager first."))
     if password:
-        _check_password(password)
+        _check_password(password, user_inputs=(address, full_name))
     _check_customer_link(role, customer, user)
     lock_out = _lock_out_reason(user, role, active)
     user.email = address
@@ -106,7 +141,7 @@ def set_password(
     user changes it from); returns how many ended. `by` is who changed it: the user, an
     admin, or None for the system (a command). Raises FieldError("password", …) for a
     password the policy refuses, changing nothing."""
-    _check_password(password)
+    _check_password(password, user_inputs=(user.email, user.full_name))
     user.set_password(password)
     ended = end_sessions(session, user, reason=SessionEnd.PASSWORD_CHANGED, keep=keep, by=by)
     session.flush()
@@ -182,12 +217,9 @@ def _free_email(session: Session, email: str, user: User | None = None) -> str:
     return address
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError(
-            "password",
-            _("The password needs at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
-        )
+def _check_password(password: str, *, user_inputs: Iterable[str | None] = ()) -> None:
+    """The password policy (crm/auth/passwords.py); `user_inputs`: the user's name, e-mail."""
+    check_new_password(password, user_inputs=user_inputs)
 
 
 def _check_customer_link(role: Role, customer: Customer | None, user: User | None = None) -> None:

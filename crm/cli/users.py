@@ -8,10 +8,11 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from crm.auth.events import security_event
-from crm.auth.services import create_user, deactivate_user, set_password
+from crm.auth.services import create_user, deactivate_user, login_email, set_password
 from crm.extensions import db
 from crm.i18n.commands import TranslatedOption, option
 from crm.models import Customer, Role, User
+from crm.second_factor.services import remove
 from crm.validation import FieldError
 
 users = AppGroup("users", help=_l("Manage logins."))
@@ -115,8 +116,24 @@ def deactivate_command(email: str) -> None:
     )
 
 
+@users.command(
+    "remove-second-factor",
+    help=_l("Turn off a login's second factor (a lost phone and lost recovery codes)."),
+)
+@click.argument("email")
+def remove_second_factor_command(email: str) -> None:
+    user = _login(email)
+    if user.second_factor is None:
+        click.echo(_("%(email)s has no second factor.", email=user.email))
+        return
+    remove(db.session, user)
+    db.session.commit()
+    security_event("second_factor_removed", user_id=user.id, email=user.email, by="system")
+    click.echo(_("Removed the second factor of %(email)s.", email=user.email))
+
+
 def _login(email: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == login_email(email)))
     if user is None:
         raise click.BadParameter(
             _("no login with the e-mail %(email)s", email=email), param_hint="EMAIL"

@@ -3,6 +3,7 @@
 from crm.models.customer import Customer
 from crm.models.loan import Loan
 from crm.models.product import Product, ProductCategory
+from crm.models.second_factor import RecoveryCode, SecondFactor
 from crm.models.servicing import Installment, Payment, PaymentAllocation
 from crm.models.user import STAFF_ROLES, Role, User
 from crm.models.user_session import SessionEnd, UserSession
@@ -16,7 +17,9 @@ __all__ = [
     "PaymentAllocation",
     "Product",
     "ProductCategory",
+    "RecoveryCode",
     "Role",
+    "SecondFactor",
     "SessionEnd",
     "User",
     "UserSession",

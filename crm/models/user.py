@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, case
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -17,7 +18,20 @@ from crm.models.types import utcnow
 
 if TYPE_CHECKING:
     from crm.models.customer import Customer
+    from crm.models.second_factor import SecondFactor
     from crm.models.user_session import UserSession
+
+#: scrypt with OWASP's parameters: N = 2^17, r = 8, p = 1, so 128 MiB and about half a second
+#: of one core per hash (each gunicorn thread checking a password holds that much memory).
+#: The PASSWORD_HASH_METHOD setting overrides it (the tests use a cheaper one).
+PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 (a method, not a password)
+
+
+def password_hash_method() -> str:
+    """How new password hashes are made: the app's PASSWORD_HASH_METHOD, else OWASP's scrypt."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_HASH_METHOD)
+    return PASSWORD_HASH_METHOD
 
 
 class Role(enum.StrEnum):
@@ -64,6 +78,12 @@ class User(UserMixin, Base):
     session_token = None
     login_session = None
 
+    #: The authenticator app, when the user set one up. Loaded with the user (a join), since
+    #: every staff page asks whether there is one.
+    second_factor: Mapped[SecondFactor | None] = relationship(
+        back_populates="user", lazy="joined", cascade="all, delete-orphan", passive_deletes=True
+    )
+
     @property
     def is_active(self) -> bool:
         return self.active
@@ -88,10 +108,15 @@ class User(UserMixin, Base):
         return self.session_token
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def password_needs_rehash(self) -> bool:
+        """True when the hash was made by another method or with other parameters than today's."""
+        return not self.password_hash.startswith(f"{password_hash_method()}$")
 
     def __str__(self) -> str:
         return self.display_name

@@ -110,8 +110,9 @@ def test_customer_login_cannot_write_through_the_admin(client, login, customer_u
     assert db.session.query(Loan).count() == 0
 
 
-def test_admin_manages_products_and_users(client, login, admin_user):
+def test_admin_manages_products_and_users(client, login, reauthenticate, admin_user):
     login(admin_user)
+    reauthenticate()
     assert client.get("/admin/product/new/").status_code == 200
     assert client.get("/admin/user/").status_code == 200
     product = factories.ProductFactory(min_amount=Decimal("1000"))

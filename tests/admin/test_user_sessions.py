@@ -8,6 +8,7 @@ import pytest
 from crm.extensions import db
 from crm.models import Role, User, UserSession
 from tests.admin.pages import user_form
+from tests.factories import PASSWORD
 
 STAFF_PAGE = "/customers/"
 NEW_PASSWORD = "harbour-lantern-73-vyshyvanka"
@@ -21,6 +22,13 @@ def session_ids(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'name="session" value="(\d+)"', html)]
 
 
+def confirmed(client):
+    """The admin's browser once they confirmed their password, which the user admin asks
+    for before it changes a login or ends its sessions (crm/auth/reauth.py)."""
+    assert client.post("/auth/confirm", data={"password": PASSWORD}).status_code == 302
+    return client
+
+
 def edit(admin, user, **changes):
     data = user_form(email=user.email, full_name=user.full_name, role=user.role.value)
     return admin.post(f"/admin/user/edit/?id={user.id}", data={**data, "password": "", **changes})
@@ -31,7 +39,7 @@ def test_the_admin_shows_a_logins_open_sessions(logged_in, admin_user, manager, 
     logged_in(manager, REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="Firefox/140.0")
     logged_out = logged_in(manager)
     logged_out.post("/auth/logout")
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
 
     html = admin.get(f"/admin/user/{page}/?id={manager.id}").get_data(as_text=True)
 
@@ -46,7 +54,7 @@ def test_an_admin_ends_one_session_and_that_browser_is_logged_out(
 ):
     phone = logged_in(manager, REMOTE_ADDR="198.51.100.7")
     laptop = logged_in(manager, REMOTE_ADDR="198.51.100.8")
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
     phone_session = db.session.scalar(
         UserSession.__table__.select()
         .with_only_columns(UserSession.id)
@@ -69,7 +77,7 @@ def test_an_admin_ends_one_session_and_that_browser_is_logged_out(
 
 def test_an_admin_ends_all_sessions_of_a_login(logged_in, admin_user, manager, security_log):
     browsers = [logged_in(manager), logged_in(manager, remember=True)]
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
 
     admin.post("/admin/user/sessions/end/", data={"user": manager.id})
 
@@ -82,7 +90,7 @@ def test_an_admin_ends_all_sessions_of_a_login(logged_in, admin_user, manager, s
 
 def test_a_session_of_another_login_is_not_found(logged_in, admin_user, manager):
     logged_in(manager)
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
     own = db.session.scalar(
         UserSession.__table__.select()
         .with_only_columns(UserSession.id)
@@ -114,7 +122,7 @@ def test_a_change_in_the_admin_ends_the_logins_sessions(
     logged_in, admin_user, manager, security_log, changes, reason
 ):
     users_browser = logged_in(manager, remember=True)
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
 
     assert edit(admin, manager, **changes).status_code == 302
 
@@ -128,7 +136,7 @@ def test_an_admin_changing_their_own_password_stays_logged_in_here_only(
     logged_in, admin_user, security_log
 ):
     elsewhere = logged_in(admin_user)
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
 
     assert edit(admin, admin_user, password=NEW_PASSWORD).status_code == 302
 
@@ -142,7 +150,7 @@ def test_an_edit_that_changes_nothing_of_the_kind_keeps_the_sessions(
     logged_in, admin_user, manager
 ):
     users_browser = logged_in(manager)
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
     assert edit(admin, manager, full_name="Петро Іваненко").status_code == 302
     assert status(users_browser) == 200
     assert db.session.get(User, manager.id).role is Role.MANAGER
@@ -150,7 +158,7 @@ def test_an_edit_that_changes_nothing_of_the_kind_keeps_the_sessions(
 
 def test_a_deleted_login_takes_its_sessions_along(logged_in, admin_user, customer_user):
     customers_browser = logged_in(customer_user, remember=True)
-    admin = logged_in(admin_user)
+    admin = confirmed(logged_in(admin_user))
 
     assert admin.post("/admin/user/delete/", data={"id": customer_user.id}).status_code == 302
 
@@ -164,3 +172,17 @@ def test_a_deleted_login_takes_its_sessions_along(logged_in, admin_user, custome
         )
         is None
     )
+
+
+def test_ending_someone_elses_sessions_asks_the_admin_to_confirm_first(
+    logged_in, admin_user, manager
+):
+    managers_browser = logged_in(manager)
+    admin = logged_in(admin_user)
+
+    response = admin.post("/admin/user/sessions/end/", data={"user": manager.id})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/confirm")
+    assert status(managers_browser) == 200
+    assert db.session.query(UserSession).filter_by(user_id=manager.id, ended_at=None).count() == 1

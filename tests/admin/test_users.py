@@ -9,8 +9,9 @@ from tests import factories
 from tests.admin.pages import assert_refused, count, field_errors, flashes, user_form
 
 
-def test_admin_creates_a_user_who_can_log_in(client, login, admin_user):
+def test_admin_creates_a_user_who_can_log_in(client, login, reauthenticate, admin_user):
     login(admin_user)
+    reauthenticate()
     html = client.get("/admin/user/new/").get_data(as_text=True)
     assert 'type="password"' in html
     assert "password_hash" not in html
@@ -26,15 +27,18 @@ def test_admin_creates_a_user_who_can_log_in(client, login, admin_user):
     assert response.status_code == 302
 
 
-def test_password_hash_is_never_shown(client, login, admin_user):
+def test_password_hash_is_never_shown(client, login, reauthenticate, admin_user):
     login(admin_user)
+    reauthenticate()
     pages = [
         "/admin/user/",
         f"/admin/user/details/?id={admin_user.id}",
         f"/admin/user/edit/?id={admin_user.id}",
     ]
     for page in pages:
-        html = client.get(page).get_data(as_text=True)
+        response = client.get(page)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
         assert admin_user.password_hash not in html
         assert "password_hash" not in html.lower().replace("-", "_")
 
@@ -42,27 +46,32 @@ def test_password_hash_is_never_shown(client, login, admin_user):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"password": "short"}, "password", "at least 8 characters"),
-        ({"password": ""}, "password", "at least 8 characters"),
+        ({"password": "short"}, "password", "at least 12 characters"),
+        ({"password": ""}, "password", "at least 12 characters"),
+        ({"password": "password"}, "password", "at least 12 characters"),
+        ({"password": "aaaaaaaa"}, "password", "at least 12 characters"),
+        ({"password": "password1234"}, "password", "too easy to guess"),
         ({"email": "TAKEN@example.com"}, "email", "already exists"),
         ({"email": "nobody@"}, "email", "Not a valid e-mail address."),
         ({"role": "root"}, "role", "Invalid Choice"),
     ],
 )
 def test_bad_user_input_is_shown_beside_its_field(
-    client, login, admin_user, changes, field, message
+    client, login, reauthenticate, admin_user, changes, field, message
 ):
     factories.UserFactory(email="taken@example.com")
     login(admin_user)
+    reauthenticate()
     response = client.post("/admin/user/new/", data=user_form(**changes))
     assert_refused(response, field, message)
     assert count(User) == 2
 
 
-def test_editing_a_user_without_a_password_keeps_it(client, login, admin_user):
+def test_editing_a_user_without_a_password_keeps_it(client, login, reauthenticate, admin_user):
     user = factories.UserFactory(role=Role.MANAGER)
     old_hash = user.password_hash
     login(admin_user)
+    reauthenticate()
     response = client.post(
         f"/admin/user/edit/?id={user.id}",
         data=user_form(email=user.email, password="", active=""),
@@ -73,8 +82,9 @@ def test_editing_a_user_without_a_password_keeps_it(client, login, admin_user):
     assert not user.active
 
 
-def test_admin_cannot_lock_themselves_out(client, login, admin_user):
+def test_admin_cannot_lock_themselves_out(client, login, reauthenticate, admin_user):
     login(admin_user)
+    reauthenticate()
     response = client.post(
         f"/admin/user/edit/?id={admin_user.id}",
         data=user_form(email=admin_user.email, role="manager", password=""),
@@ -87,26 +97,33 @@ def test_admin_cannot_lock_themselves_out(client, login, admin_user):
     assert db.session.get(User, admin_user.id).role is Role.ADMIN
 
 
-def test_user_who_manages_customers_is_not_deleted(client, login, admin_user, manager):
+def test_user_who_manages_customers_is_not_deleted(
+    client, login, reauthenticate, admin_user, manager
+):
     factories.CustomerFactory(manager=manager)
     login(admin_user)
+    reauthenticate()
     response = client.post("/admin/user/delete/", data={"id": manager.id}, follow_redirects=True)
     assert "manages customers and cannot be deleted" in flashes(response.get_data(as_text=True))
     assert db.session.get(User, manager.id) is not None
 
 
 def test_customers_login_can_be_deleted_and_the_customer_stays(
-    client, login, admin_user, customer_user
+    client, login, reauthenticate, admin_user, customer_user
 ):
     login(admin_user)
+    reauthenticate()
     assert client.post("/admin/user/delete/", data={"id": customer_user.id}).status_code == 302
     assert db.session.get(User, customer_user.id) is None
     assert db.session.get(Customer, customer_user.customer_id) is not None
 
 
-def test_manager_of_customers_cannot_become_a_customer_login(client, login, admin_user, manager):
+def test_manager_of_customers_cannot_become_a_customer_login(
+    client, login, reauthenticate, admin_user, manager
+):
     factories.CustomerFactory(manager=manager)
     login(admin_user)
+    reauthenticate()
     response = client.post(
         f"/admin/user/edit/?id={manager.id}",
         data=user_form(email=manager.email, role="customer", password=""),
