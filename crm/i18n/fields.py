@@ -9,9 +9,12 @@ Use them wherever people type an amount or a date:
         paid_on = DateInputField(_l("Date"), validators=[DataRequired()])
 
 In Ukrainian "1 234,56", "1234,56" and "1234.56" all give Decimal("1234.56"); in English
-"1,234.56" and "1234.56". Dates take ISO 8601 (2025-03-09) everywhere, and 09.03.2025 in
-Ukrainian. In Flask-Admin views, name them in `form_overrides`. The range and decimal-place
-checks stay with the services, so that every entry point gives the same message.
+"1,234.56" and "1234.56"; nothing but ASCII digits and the language's separators makes a
+number (crm.i18n.formats.parse_amount). Whole numbers (a term in months) are ASCII digits.
+Dates take ISO 8601 (2025-03-09) everywhere, and 09.03.2025 in Ukrainian. In Flask-Admin
+views, name them in `form_overrides` (crm/admin/fields.py makes every whole-number and
+decimal column use them). The range and decimal-place checks stay with the services, so
+that every entry point gives the same message.
 """
 
 from datetime import date
@@ -20,10 +23,16 @@ from decimal import Decimal
 from flask_admin.form import DatePickerWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
+from wtforms import Field, IntegerField
 from wtforms.widgets import TextInput
 
-from crm.i18n.formats import DATE_INPUT_FORMATS, amount, parse_amount, parse_day
+from crm.i18n.formats import (
+    DATE_INPUT_FORMATS,
+    amount,
+    parse_amount,
+    parse_day,
+    parse_whole_number,
+)
 
 #: The first input format of each language for moment.js, which the admin's picker uses.
 MOMENT_FORMATS = {"uk": "DD.MM.YYYY"}
@@ -79,6 +88,22 @@ class MoneyField(DecimalInputField):
 
     def format(self, value: Decimal) -> str:
         return amount(value)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number in ASCII digits (a term: 12); WTForms' own would also take "+12",
+    "1_2" and other scripts' digits, as Python's int() does."""
+
+    invalid_message = _l("Type a whole number such as %(example)s.")
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = parse_whole_number(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.invalid_message) % {"example": 12}) from None
 
 
 class LocalDatePickerWidget(DatePickerWidget):
