@@ -62,7 +62,7 @@ class UserAdmin(StaffModelView):
         session.flush()
         return user
 
-    def update_record(self, session, user, data):
+    def update_record(self, session, user, data, expected_version):
         return update_user(
             session,
             user,
@@ -73,6 +73,7 @@ class UserAdmin(StaffModelView):
             customer=data["customer"],
             password=data["password"] or None,
             acting_user=current_user._get_current_object(),
+            expected_version=expected_version,
         )
 
     def delete_record(self, session, user):

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, User
-from crm.validation import FieldError, clean_name, normalise_email
+from crm.models.user import MAX_FULL_NAME
+from crm.validation import FieldError, check_version, clean_name, normalise_email
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -34,7 +35,7 @@ def create_user(
     user = User(
         email=address,
         role=role,
-        full_name=clean_name(full_name, "full_name", required=False) or "",
+        full_name=_clean_full_name(full_name),
         customer=customer,
     )
     user.set_password(password)
@@ -54,14 +55,19 @@ def update_user(
     customer: Customer | None = None,
     password: str | None = None,
     acting_user: User | None = None,
+    expected_version: int | None = None,
 ) -> User:
     """Change a login; an empty `password` keeps the current one.
 
     Raises FieldError like create_user; when `acting_user` (the admin making the change)
     would change their own role or deactivate themselves (nobody locks themselves out); and
     when a manager of customers would stop being staff (reassign the customers first).
+    Raises StaleDataError when `expected_version` (the version the admin's form was built
+    from) is not the login's current one: nothing changes then.
     """
+    check_version(user, expected_version)
     address = _free_email(session, email, user)
+    name = _clean_full_name(full_name)
     if acting_user is not None and acting_user.id == user.id:
         if role is not user.role:
             raise FieldError("role", _("You cannot change your own role."))
@@ -77,7 +83,7 @@ def update_user(
     user.email = address
     user.role = role
     user.active = active
-    user.full_name = clean_name(full_name, "full_name", required=False) or ""
+    user.full_name = name
     user.customer = customer
     if password:
         user.set_password(password)
@@ -134,6 +140,11 @@ def _free_email(session: Session, email: str, user: User | None = None) -> str:
                 "email", _("A user with the e-mail %(email)s already exists.", email=address)
             )
     return address
+
+
+def _clean_full_name(full_name: str | None) -> str:
+    """The name shown for a login, or "" for none; at most MAX_FULL_NAME characters."""
+    return clean_name(full_name, "full_name", max_length=MAX_FULL_NAME, required=False) or ""
 
 
 def _check_password(password: str) -> None:

@@ -101,7 +101,7 @@ def test_started_loan_amount_cannot_change_in_the_admin(client, login, admin_use
         data=loan_form(loan.customer, product, amount="9000", version="1"),
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "only a pending application can change" in " ".join(field_errors(html, "amount"))
     loan = db.session.get(Loan, loan.id)
     assert (loan.amount, loan.version) == (Decimal("10000.00"), 1)
@@ -126,9 +126,33 @@ def test_stale_edit_says_someone_else_saved_first(client, login, manager, produc
         f"/admin/loan/edit/?id={loan.id}",
         data=loan_form(loan.customer, product, amount="9000", version=version),
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Someone else saved this record" in flashes(response.get_data(as_text=True))
     assert db.session.get(Loan, loan.id).amount == Decimal("6000.00")
+
+
+def test_loan_edit_without_its_version_does_not_save_over_a_newer_one(
+    client, login, manager, product
+):
+    loan = factories.LoanFactory(product=product, amount=Decimal("5000"))
+    # Someone else saves the loan: it is at version 2 now.
+    applications.update_application(
+        db.session,
+        loan,
+        customer=loan.customer,
+        product=product,
+        amount=Decimal("6000"),
+        term_months=loan.term_months,
+    )
+    db.session.commit()
+    login(manager)
+    response = client.post(
+        f"/admin/loan/edit/?id={loan.id}", data=loan_form(loan.customer, product, amount="9000")
+    )
+    assert response.status_code == 422
+    assert "Someone else saved this record" in flashes(response.get_data(as_text=True))
+    loan = db.session.get(Loan, loan.id)
+    assert (loan.amount, loan.version) == (Decimal("6000.00"), 2)
 
 
 def test_only_a_pending_loan_can_be_deleted(client, login, admin_user, product):
