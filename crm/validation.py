@@ -139,9 +139,10 @@ def check_birth_date(value: date | None, field: str = "birth_date", *, today: da
 def parse_id(value: object) -> int | None:
     """The record id in `value` (from a URL, a query string or a form), or None when it is
     not one: only ASCII digits ("²" and "١" are digits to str.isdigit() but not to int()),
-    from 1 to MAX_ID."""
+    from 1 to MAX_ID. More digits than MAX_ID has are no id either (and int() refuses a
+    string of over 4 300 digits with a ValueError)."""
     text = str(value or "")
-    if not (text.isascii() and text.isdigit()):
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None

@@ -181,7 +181,7 @@ FORBIDDEN = [
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-@pytest.mark.parametrize("version", [None, "", "abc", "0", "1e0", "99999999999"])
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "1e0", "99999999999", "1" * 5000])
 def test_a_step_without_the_loans_version_is_refused_as_stale(
     admin_client, product, action, version
 ):
