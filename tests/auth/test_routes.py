@@ -101,3 +101,11 @@ def test_anonymous_json_client_gets_401(client):
     response = client.get("/", headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.json == {"error": "Authentication required."}
+
+
+@pytest.mark.parametrize("email", ["a\x00b@example.com", "\x00", "user@example.com\x1b"])
+def test_an_email_with_control_characters_is_refused_not_looked_up(client, manager, email):
+    # PostgreSQL refuses a NUL in a query: looking it up was a 500 there.
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 422
+    assert b"Not a valid e-mail address." in response.data
