@@ -119,8 +119,8 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             abort(403)
         return None
 
-    def scaffold_form(self):
-        form_class = super().scaffold_form()
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
         # The version the form is built from goes back with it (update_model).
         form_class.version = VersionField()
         return form_class
