@@ -6,8 +6,8 @@ the values before the change (a started loan's amount). Here the three writes ha
 form's data to the view's service hooks instead, and turn the services' errors into
 messages beside the fields (FieldError), or a flash (a refused delete, a stale edit).
 
-Every form carries the version of the record it was built from (a hidden `version`), and
-an edit without it, or from an older version, is refused as stale. A refused form comes
+Every edit form carries the version of the record it was built from (a hidden `version`),
+and an edit without it, or from an older version, is refused as stale. A refused form comes
 back with 422, as on the staff site, and a `url` to return to that safe_next would refuse
 is dropped before Flask-Admin redirects to it.
 """

@@ -23,7 +23,7 @@ from decimal import Decimal
 from flask_admin.form import DatePickerWidget
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, IntegerField
+from wtforms import Field
 from wtforms.widgets import TextInput
 
 from crm.i18n.formats import (
@@ -49,14 +49,19 @@ class DecimalInputField(Field):
     #: type="number" would refuse "1 234,56" in the browser and follows the browser's locale
     #: rather than the user's; a text input with the decimal keypad on phones takes both.
     widget = TextInput()
-    example = Decimal("18.5")
+    #: The keypad phones show for the field.
+    inputmode = "decimal"
+    example: Decimal | int = Decimal("18.5")
     invalid_message = _l("Type a number such as %(example)s.")
+    #: How the typed text is read: a ValueError for text that is not a number.
+    parse = staticmethod(parse_amount)
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:
-        # Flask-Admin passes the arguments of the DecimalField it would have made.
+        # Flask-Admin passes the arguments of the DecimalField or IntegerField it would
+        # have made.
         kwargs.pop("places", None)
         kwargs.pop("rounding", None)
-        render_kw = {"inputmode": "decimal", "autocomplete": "off"}
+        render_kw = {"inputmode": self.inputmode, "autocomplete": "off"}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
@@ -72,7 +77,7 @@ class DecimalInputField(Field):
         if not valuelist:
             return
         try:
-            self.data = parse_amount(valuelist[0])
+            self.data = self.parse(valuelist[0])
         except ValueError:
             self.data = None
             raise ValueError(
@@ -90,20 +95,17 @@ class MoneyField(DecimalInputField):
         return amount(value)
 
 
-class WholeNumberField(IntegerField):
-    """A whole number in ASCII digits (a term: 12); WTForms' own would also take "+12",
-    "1_2" and other scripts' digits, as Python's int() does."""
+class WholeNumberField(DecimalInputField):
+    """A whole number in ASCII digits (a term: 12); WTForms' IntegerField would also take
+    "+12", "1_2" and other scripts' digits, as Python's int() does."""
 
+    inputmode = "numeric"
+    example = 12
     invalid_message = _l("Type a whole number such as %(example)s.")
+    parse = staticmethod(parse_whole_number)
 
-    def process_formdata(self, valuelist) -> None:
-        if not valuelist:
-            return
-        try:
-            self.data = parse_whole_number(valuelist[0])
-        except ValueError:
-            self.data = None
-            raise ValueError(str(self.invalid_message) % {"example": 12}) from None
+    def format(self, value: int) -> str:
+        return str(value)
 
 
 class LocalDatePickerWidget(DatePickerWidget):

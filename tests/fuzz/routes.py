@@ -20,6 +20,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.models import Customer, Loan, Product, Role, User
 from tests import factories
+from tests.admin.pages import customer_form, product_form, user_form
 from tests.factories import PASSWORD
 from tests.loans.conftest import APPLIED, DISBURSED, pay, start
 
@@ -104,43 +105,21 @@ class Route:
 
 #: Valid values for every field of each admin model view's create and edit forms.
 ADMIN_VALUES: dict[str, Callable[[World], dict[str, Any]]] = {
-    "customer": lambda w: {
-        "last_name": "Коваль",
-        "first_name": "Олена",
-        "patronymic": "Петрівна",
-        "phone": "050 123 45 67",
-        "email": "olena@example.com",
-        "birth_date": "1990-05-17",
-        "tax_id": "3012345678",
-        "address": "Київ, вул. Хрещатик, 1",
-        "manager": w.user,
-    },
-    "product": lambda _w: {
-        "name": "Автокредит",
-        "annual_rate": "13.9",
-        "category": "secured",
-        "description": "На авто",
-        "min_amount": "10000",
-        "max_amount": "1000000",
-        "min_term": "6",
-        "max_term": "84",
-        "repayment_method": "annuity",
-        "active": "y",
-    },
+    "customer": lambda w: customer_form(
+        patronymic="Петрівна",
+        email="olena@example.com",
+        tax_id="3012345678",
+        address="Київ, вул. Хрещатик, 1",
+        manager=w.user,
+    ),
+    "product": lambda _w: product_form(description="На авто"),
     "loan": lambda w: {
         "customer": w.customer,
         "product": w.product,
         "amount": "5000",
         "term_months": "12",
     },
-    "user": lambda _w: {
-        "email": "new.manager@example.com",
-        "full_name": "Нова Менеджерка",
-        "role": "manager",
-        "active": "y",
-        "customer": "",
-        "password": "Kestrel-umbra-9417-vyshyvanka",
-    },
+    "user": lambda _w: user_form(password="Kestrel-umbra-9417-vyshyvanka"),
 }
 #: The model of each admin view, and which of its records each write works on.
 ADMIN_MODELS = {"customer": Customer, "product": Product, "loan": Loan, "user": User}
