@@ -3,7 +3,10 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException
+
+from crm.extensions import db
 
 #: Werkzeug's names and standard descriptions are English; people read these instead.
 TITLES = {
@@ -35,6 +38,10 @@ DESCRIPTIONS = {
 CSRF_DESCRIPTION = _l(
     "The form has expired or did not come from this site. Reload the page and try again."
 )
+STALE_DESCRIPTION = _l(
+    "Someone else changed this record at the same moment, so nothing was saved. "
+    "Open it again and repeat the change."
+)
 
 
 def wants_json() -> bool:
@@ -64,7 +71,15 @@ def render_error(error: HTTPException):
     return page, error.code
 
 
+def render_stale(_error: StaleDataError):
+    """A write that lost a race with another one (two saves of one record at once): 409.
+    The forms catch the stale edits they expect; this is the answer for any other."""
+    db.session.rollback()
+    return render_error(Conflict(description=str(STALE_DESCRIPTION)))
+
+
 def register(app: Flask) -> None:
     # Unhandled exceptions reach this handler as InternalServerError (an HTTPException);
     # under TESTING Flask re-raises them instead, so tests see the real traceback.
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(StaleDataError, render_stale)

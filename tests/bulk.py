@@ -37,6 +37,7 @@ def _customer(n: int) -> dict:
         "email": f"bulk{n}@example.org",
         "tax_id": f"2{n:09d}",
         "created_at": START + timedelta(minutes=n),
+        "version": 1,
     }
     row["search_text"] = search_key(
         row["last_name"],

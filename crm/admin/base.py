@@ -5,6 +5,11 @@ on_model_change, so a service could neither build the record itself (apply_for_l
 the values before the change (a started loan's amount). Here the three writes hand the
 form's data to the view's service hooks instead, and turn the services' errors into
 messages beside the fields (FieldError), or a flash (a refused delete, a stale edit).
+
+Every edit form carries the version of the record it was built from (a hidden `version`),
+and an edit without it, or from an older version, is refused as stale. A refused form comes
+back with 422, as on the staff site, and a `url` to return to that safe_next would refuse
+is dropped before Flask-Admin redirects to it.
 """
 
 import re
@@ -20,15 +25,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import ImmutableMultiDict
 
-from crm.admin.fields import ServiceCheckedConverter
+from crm.admin.fields import ServiceCheckedConverter, VersionField
 from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLanguage
 from crm.auth.access import check_roles, has_role
+from crm.auth.navigation import safe_next
 from crm.customers.queries import any_apostrophe, search_terms
 from crm.extensions import db
 from crm.headers import allow_framing_by_own_pages
 from crm.models import STAFF_ROLES, Role
-from crm.validation import FieldError, parse_id
+from crm.validation import FieldError, parse_id, parse_version
 
 #: Only admins: products, users, deletes of customers and loans.
 ADMINS = frozenset({Role.ADMIN})
@@ -108,6 +115,7 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
         if name in ("create_view", "picked_view") and request.args.get("picker"):
             # The "+" dialog of another admin form shows this one in a frame.
             allow_framing_by_own_pages()
+        drop_unsafe_return_url()
         # Flask-Admin quietly redirects a write the view does not allow; a 403 says it.
         refused = super()._handle_view(name, **kwargs)
         if refused is not None:
@@ -130,11 +138,29 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             for action in super().get_list_row_actions()
         ]
 
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        # The version the form is built from goes back with it (update_model).
+        form_class.version = VersionField()
+        return form_class
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        return refused_with_422(super().create_view())
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        return refused_with_422(super().edit_view())
+
     # The services behind the forms; each view names its own.
     def create_record(self, session: Session, data: Mapping[str, Any]) -> Any:
         raise NotImplementedError
 
-    def update_record(self, session: Session, record: Any, data: Mapping[str, Any]) -> Any:
+    def update_record(
+        self, session: Session, record: Any, data: Mapping[str, Any], expected_version: int
+    ) -> Any:
+        """Write `data` over `record` through the service, which raises StaleDataError
+        unless the record is still at `expected_version` (see crm.validation.check_version)."""
         raise NotImplementedError
 
     def delete_record(self, session: Session, record: Any) -> None:
@@ -148,7 +174,11 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
         return record
 
     def update_model(self, form, model) -> bool:
-        record = self._save(form, lambda session, data: self.update_record(session, model, data))
+        # A form without its version (or with a mangled one) counts as stale.
+        version = parse_version(form.data.get("version"))
+        record = self._save(
+            form, lambda session, data: self.update_record(session, model, data, version)
+        )
         if record is None:
             return False
         self.after_model_change(form, record, False)
@@ -239,6 +269,29 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             abort(404)
         picked = {"field": picker, "id": str(self.get_pk_value(record)), "text": str(record)}
         return self.render("admin/crm_picked.html", picked=picked)
+
+
+def refused_with_422(response):
+    """Flask-Admin shows a refused form again with 200; a post answered with the form (a
+    page, not a redirect) was refused, so it says so with 422, as the staff site does."""
+    if request.method == "POST" and isinstance(response, str):
+        return response, 422
+    return response
+
+
+def drop_unsafe_return_url() -> None:
+    """Flask-Admin returns to the `url` in the query string or the form after a step, and
+    its own check lets CR and LF through (a 500 when the redirect is built). A `url` that
+    safe_next refuses is dropped from the request here, so the view returns to its list."""
+    current = request._get_current_object()
+    for source in ("args", "form"):
+        values = getattr(current, source)
+        if all(safe_next(target) is not None for target in values.getlist("url")):
+            continue
+        kept = [(key, value) for key, value in values.items(multi=True) if key != "url"]
+        # Werkzeug caches these on the request; setting one replaces the cached value.
+        setattr(current, source, ImmutableMultiDict(kept))
+        current.__dict__.pop("values", None)
 
 
 def show_field_error(form, error: FieldError) -> None:

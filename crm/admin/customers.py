@@ -18,6 +18,7 @@ from crm.extensions import db
 from crm.i18n.fields import DateInputField
 from crm.i18n.formats import day, phone
 from crm.models import Customer, Role
+from crm.models.customer import MAX_ADDRESS
 from crm.models.sorting import ukrainian_order
 
 #: Fields the list leaves to the details page.
@@ -82,13 +83,21 @@ class CustomerAdmin(StaffModelView):
         },
         "phone": {"description": _l("Any common format; stored as +380501234567.")},
         "tax_id": {"description": _l("RNOKPP: 10 digits.")},
+        # The column is TEXT; the limit is the service's (the VARCHAR fields show theirs).
+        "address": {"render_kw": {"maxlength": MAX_ADDRESS}},
     }
 
     def create_record(self, session, data):
         return customer_services.create_customer(session, data, **self.checked_against())
 
-    def update_record(self, session, customer, data):
-        return customer_services.update_customer(session, customer, data, **self.checked_against())
+    def update_record(self, session, customer, data, expected_version):
+        return customer_services.update_customer(
+            session,
+            customer,
+            data,
+            expected_version=expected_version,
+            **self.checked_against(),
+        )
 
     def delete_record(self, session, customer):
         customer_services.delete_customer(session, customer)

@@ -8,18 +8,31 @@ from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import Select2Widget
-from wtforms import SelectField
+from flask_admin.model.form import converts
+from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import Choice, SelectChoice
 
 from crm.admin.formatters import enum_labels
+from crm.i18n.fields import DecimalInputField, WholeNumberField
 
 
 class ServiceCheckedConverter(AdminModelConverter):
-    """Flask-Admin's form builder, minus its own "Already exists." check on unique columns.
+    """Flask-Admin's form builder, minus its own "Already exists." check on unique columns,
+    and reading numbers as the staff site does.
 
     The services check uniqueness (ignoring case, with a message naming the clash), so a
     second, case-sensitive check with a vaguer message would only disagree with them.
+    WTForms' number fields read "1e309", "+12" and other scripts' digits as numbers; the
+    CRM's own (crm/i18n/fields.py) take ASCII digits and the language's separators only.
     """
+
+    @converts("Integer")
+    def handle_integer_types(self, column, field_args, **extra):
+        return WholeNumberField(**field_args)
+
+    @converts("Numeric")
+    def handle_decimal_types(self, column, field_args, **extra):
+        return DecimalInputField(**field_args)
 
     def convert(self, *args, **kwargs):
         field = super().convert(*args, **kwargs)
@@ -30,6 +43,18 @@ class ServiceCheckedConverter(AdminModelConverter):
                 if not isinstance(validator, Unique)
             ]
         return field
+
+
+class VersionField(HiddenField):
+    """The version of the record an edit form was built from, sent back with the form.
+
+    Flask-Admin builds the posted form over the record (`obj`), and WTForms keeps the
+    record's value for a field the post lacks: a post without `version` would claim the
+    record's current version and pass the check. Here a post without it has none (None),
+    which the check refuses as stale."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = valuelist[0] if valuelist else None
 
 
 # Flask-Admin 2.2.1's select fields yield plain tuples and take tuple choices, both of

@@ -1,7 +1,6 @@
 """The admin's loans: applications written through the loan services, decisions only shown."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
 from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
@@ -23,7 +22,6 @@ from crm.lending.status import LoanStatus
 from crm.loans.services import applications
 from crm.models import Loan
 from crm.products.queries import product_names
-from crm.validation import parse_id
 
 #: What an application sets: the arguments of applications.apply_for_loan.
 APPLICATION_FIELDS = ("customer", "product", "amount", "term_months")
@@ -86,7 +84,7 @@ class LoanAdmin(StaffModelView):
     # Status, rate and decision fields are not in the form: a new loan is a pending
     # application at the product's rate, and status changes belong to the lifecycle
     # services (start, refuse), which also write the schedule.
-    form_columns = [*APPLICATION_FIELDS, "version"]
+    form_columns = list(APPLICATION_FIELDS)
     form_overrides = {"amount": MoneyField}
     form_ajax_refs = {"customer": customer_lookup(), "product": product_lookup()}
     form_args = {
@@ -95,15 +93,13 @@ class LoanAdmin(StaffModelView):
         "amount": {"description": _l("Within the product's limits; whole cents.")},
         "term_months": {"description": _l("Within the product's limits.")},
     }
-    #: The version the form was built from, so that saving over a newer one is refused.
-    form_extra_fields = {"version": HiddenField()}
 
     def create_record(self, session, data):
         return applications.apply_for_loan(
             session, data["customer"], data["product"], data["amount"], data["term_months"]
         )
 
-    def update_record(self, session, loan, data):
+    def update_record(self, session, loan, data, expected_version):
         return applications.update_application(
             session,
             loan,
@@ -111,7 +107,7 @@ class LoanAdmin(StaffModelView):
             product=data["product"],
             amount=data["amount"],
             term_months=data["term_months"],
-            expected_version=parse_id(data.get("version")),
+            expected_version=expected_version,
         )
 
     def delete_record(self, session, loan):

@@ -12,6 +12,7 @@ from crm.i18n.formats import money
 from crm.i18n.labels import CATEGORY_LABELS, REPAYMENT_LABELS
 from crm.lending.schedule import RepaymentMethod
 from crm.models import Product, ProductCategory
+from crm.models.product import MAX_DESCRIPTION
 from crm.products import services as product_services
 
 #: The list leads with what tells products apart, then the other fields in the form's order.
@@ -77,13 +78,17 @@ class ProductAdmin(StaffModelView):
         "repayment_method": enum_choices(RepaymentMethod, REPAYMENT_LABELS),
         "annual_rate": {"description": _l("Nominal, percent a year: 18.5 means 18.5 %.")},
         "active": {"description": _l("Only active products take new applications.")},
+        # The column is TEXT; the limit is the service's (the VARCHAR fields show theirs).
+        "description": {"render_kw": {"maxlength": MAX_DESCRIPTION}},
     }
 
     def create_record(self, session, data):
         return product_services.create_product(session, data)
 
-    def update_record(self, session, product, data):
-        return product_services.update_product(session, product, data)
+    def update_record(self, session, product, data, expected_version):
+        return product_services.update_product(
+            session, product, data, expected_version=expected_version
+        )
 
     def delete_record(self, session, product):
         product_services.delete_product(session, product)

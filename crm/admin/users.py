@@ -94,7 +94,7 @@ class UserAdmin(StaffModelView):
         session.flush()
         return user
 
-    def update_record(self, session, user, data):
+    def update_record(self, session, user, data, expected_version):
         return update_user(
             session,
             user,
@@ -106,6 +106,7 @@ class UserAdmin(StaffModelView):
             password=data["password"] or None,
             acting_user=current_user._get_current_object(),
             keep=current_login_session(),
+            expected_version=expected_version,
         )
 
     def after_model_change(self, form, model, is_created):

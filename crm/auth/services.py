@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from crm.auth.passwords import check_new_password, check_password_of_nobody
 from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, SessionEnd, User, UserSession
+from crm.models.user import MAX_FULL_NAME
 from crm.sessions.services import end_sessions
-from crm.validation import FieldError, clean_name, normalise_email
+from crm.validation import FieldError, check_version, clean_name, normalise_email
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def create_user(
     user = User(
         email=address,
         role=role,
-        full_name=clean_name(full_name, "full_name", required=False) or "",
+        full_name=_clean_full_name(full_name),
         customer=customer,
     )
     user.set_password(password)
@@ -92,6 +93,7 @@ def update_user(
     password: str | None = None,
     acting_user: User | None = None,
     keep: UserSession | None = None,
+    expected_version: int | None = None,
 ) -> User:
     """Change a login; an empty `password` keeps the current one.
 
@@ -100,18 +102,13 @@ def update_user(
     `acting_user`. Raises FieldError like create_user; when `acting_user` (the admin making
     the change) would change their own role or deactivate themselves (nobody locks
     themselves out); and when a manager of customers would stop being staff (reassign the
-    customers first).
+    customers first). Raises StaleDataError when `expected_version` (the version the admin's
+    form was built from) is not the login's current one: nothing changes then.
     """
+    check_version(user, expected_version)
     address = _free_email(session, email, user)
-    if acting_user is not None and acting_user.id == user.id:
-        if role is not user.role:
-            raise FieldError("role", _("You cannot change your own role."))
-        if not active:
-            raise FieldError("active", _("You cannot deactivate your own login."))
-    if role not in STAFF_ROLES and _exists(
-        session, select(Customer.id).where(Customer.manager_id == user.id)
-    ):
-        raise FieldError("role", _("This user manages customers; give them another manager first."))
+    name = _clean_full_name(full_name)
+    _check_role_change(session, user, role=role, active=active, acting_user=acting_user)
     if password:
         _check_password(password, user_inputs=(address, full_name))
     _check_customer_link(role, customer, user)
@@ -119,7 +116,7 @@ def update_user(
     user.email = address
     user.role = role
     user.active = active
-    user.full_name = clean_name(full_name, "full_name", required=False) or ""
+    user.full_name = name
     user.customer = customer
     if lock_out is not None:
         end_sessions(session, user, reason=lock_out, by=acting_user)
@@ -215,6 +212,27 @@ def _free_email(session: Session, email: str, user: User | None = None) -> str:
                 "email", _("A user with the e-mail %(email)s already exists.", email=address)
             )
     return address
+
+
+def _check_role_change(
+    session: Session, user: User, *, role: Role, active: bool, acting_user: User | None
+) -> None:
+    """Nobody changes their own role or deactivates themselves (they would lock themselves
+    out), and a manager of customers stays staff until the customers have another one."""
+    if acting_user is not None and acting_user.id == user.id:
+        if role is not user.role:
+            raise FieldError("role", _("You cannot change your own role."))
+        if not active:
+            raise FieldError("active", _("You cannot deactivate your own login."))
+    if role not in STAFF_ROLES and _exists(
+        session, select(Customer.id).where(Customer.manager_id == user.id)
+    ):
+        raise FieldError("role", _("This user manages customers; give them another manager first."))
+
+
+def _clean_full_name(full_name: str | None) -> str:
+    """The name shown for a login, or "" for none; at most MAX_FULL_NAME characters."""
+    return clean_name(full_name, "full_name", max_length=MAX_FULL_NAME, required=False) or ""
 
 
 def _check_password(password: str, *, user_inputs: Iterable[str | None] = ()) -> None:

@@ -2,7 +2,7 @@
 
 import json
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 from flask.cli import AppGroup
@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, pgettext
 
 from crm.i18n.commands import option
+from crm.i18n.formats import parse_amount
 from crm.i18n.labels import REPAYMENT_LABELS
 from crm.lending.disclosure import Disclosure, disclose
 from crm.lending.money import CONTEXT
@@ -21,7 +22,16 @@ loans = AppGroup("loans", help=_l("Loan calculations."))
 
 
 class DecimalRange(click.ParamType):
-    """A decimal number read from its text (never through float), with bounds and places."""
+    """A decimal number read from its text (never through float), with bounds and places.
+
+    Read as the forms read amounts (crm.i18n.formats.parse_amount), written the English
+    way whatever the shell's language, as scripts write numbers: ASCII digits, a decimal
+    point and optional comma grouping ("10000.50", "10,000.50"); no exponent, sign or
+    underscore.
+    """
+
+    #: How the numbers are written, whatever language the messages are in.
+    locale = "en"
 
     name = "decimal"
 
@@ -32,10 +42,10 @@ class DecimalRange(click.ParamType):
         if isinstance(value, Decimal):
             return value
         try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
+            number = parse_amount(value, self.locale)
+        except ValueError:
             number = None
-        if number is None or not number.is_finite():
+        if number is None:
             self.fail(_("%(value)r is not a number.", value=value), param, ctx)
         too_low = number <= self.low if self.low_open else number < self.low
         if too_low or number > self.high:

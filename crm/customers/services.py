@@ -10,13 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from crm.models import STAFF_ROLES, Customer, Loan, User
+from crm.models.customer import MAX_ADDRESS, MAX_NAME
 from crm.validation import (
     FieldError,
     check_birth_date,
+    check_version,
     clean_name,
     clean_tax_id,
     normalise_email,
     normalise_phone,
+    optional_text,
 )
 
 #: The fields a form may set; search_text and created_at are the model's own business.
@@ -46,21 +49,24 @@ def clean_customer_data(
     `data` maps field names to form values (missing keys count as empty); `region` is the
     country assumed for phone numbers typed without a code; `customer` is the record being
     edited, left out of the uniqueness checks. Raises FieldError for the first bad field:
-    a missing name, a phone or e-mail that does not parse, a tax id that is not 10 digits,
-    a birth date in the future, an e-mail or tax id another customer has, a manager who is
+    a missing name, a name longer than MAX_NAME or an address longer than MAX_ADDRESS
+    characters, a phone or e-mail that does not parse, a tax id that is not 10 digits, a
+    birth date in the future, an e-mail or tax id another customer has, a manager who is
     not active staff.
     """
     cleaned = {
-        "last_name": clean_name(data.get("last_name"), "last_name"),
-        "first_name": clean_name(data.get("first_name"), "first_name"),
-        "patronymic": clean_name(data.get("patronymic"), "patronymic", required=False),
+        "last_name": clean_name(data.get("last_name"), "last_name", max_length=MAX_NAME),
+        "first_name": clean_name(data.get("first_name"), "first_name", max_length=MAX_NAME),
+        "patronymic": clean_name(
+            data.get("patronymic"), "patronymic", max_length=MAX_NAME, required=False
+        ),
         "phone": normalise_phone(data.get("phone"), "phone", region),
         "email": normalise_email(data.get("email"), "email"),
         "birth_date": check_birth_date(
             data.get("birth_date"), "birth_date", today=today or datetime.now(UTC).date()
         ),
         "tax_id": clean_tax_id(data.get("tax_id"), "tax_id"),
-        "address": (data.get("address") or "").strip() or None,
+        "address": optional_text(data.get("address"), "address", max_length=MAX_ADDRESS),
         "manager": _check_manager(data.get("manager")),
     }
     if _taken(session, Customer.email, cleaned["email"], customer):
@@ -91,8 +97,12 @@ def update_customer(
     *,
     region: str = "UA",
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> Customer:
-    """Change a customer from form values; raises FieldError (see clean_customer_data)."""
+    """Change a customer from form values; raises FieldError (see clean_customer_data), and
+    StaleDataError when `expected_version` (the version the user's form was built from) is
+    not the customer's current one: nothing changes then."""
+    check_version(customer, expected_version)
     cleaned = clean_customer_data(session, data, region=region, today=today, customer=customer)
     for name, value in cleaned.items():
         setattr(customer, name, value)

@@ -176,6 +176,7 @@ class CustomerGenerator:
             "manager_id": manager_id,
             "created_at": created_at,
             "search_text": search_key(last_name, first_name, patronymic, phone, email, tax_id),
+            "version": 1,
         }
         loans = [
             self._loan(customer_id, created_at, manager_id) for _ in range(self.pick_loan_count())

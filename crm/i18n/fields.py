@@ -9,9 +9,12 @@ Use them wherever people type an amount or a date:
         paid_on = DateInputField(_l("Date"), validators=[DataRequired()])
 
 In Ukrainian "1 234,56", "1234,56" and "1234.56" all give Decimal("1234.56"); in English
-"1,234.56" and "1234.56". Dates take ISO 8601 (2025-03-09) everywhere, and 09.03.2025 in
-Ukrainian. In Flask-Admin views, name them in `form_overrides`. The range and decimal-place
-checks stay with the services, so that every entry point gives the same message.
+"1,234.56" and "1234.56"; nothing but ASCII digits and the language's separators makes a
+number (crm.i18n.formats.parse_amount). Whole numbers (a term in months) are ASCII digits.
+Dates take ISO 8601 (2025-03-09) everywhere, and 09.03.2025 in Ukrainian. In Flask-Admin
+views, name them in `form_overrides` (crm/admin/fields.py makes every whole-number and
+decimal column use them). The range and decimal-place checks stay with the services, so
+that every entry point gives the same message.
 """
 
 from datetime import date
@@ -23,7 +26,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.widgets import TextInput
 
-from crm.i18n.formats import DATE_INPUT_FORMATS, amount, parse_amount, parse_day
+from crm.i18n.formats import (
+    DATE_INPUT_FORMATS,
+    amount,
+    parse_amount,
+    parse_day,
+    parse_whole_number,
+)
 
 #: The first input format of each language for moment.js, which the admin's picker uses.
 MOMENT_FORMATS = {"uk": "DD.MM.YYYY"}
@@ -40,14 +49,19 @@ class DecimalInputField(Field):
     #: type="number" would refuse "1 234,56" in the browser and follows the browser's locale
     #: rather than the user's; a text input with the decimal keypad on phones takes both.
     widget = TextInput()
-    example = Decimal("18.5")
+    #: The keypad phones show for the field.
+    inputmode = "decimal"
+    example: Decimal | int = Decimal("18.5")
     invalid_message = _l("Type a number such as %(example)s.")
+    #: How the typed text is read: a ValueError for text that is not a number.
+    parse = staticmethod(parse_amount)
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:
-        # Flask-Admin passes the arguments of the DecimalField it would have made.
+        # Flask-Admin passes the arguments of the DecimalField or IntegerField it would
+        # have made.
         kwargs.pop("places", None)
         kwargs.pop("rounding", None)
-        render_kw = {"inputmode": "decimal", "autocomplete": "off"}
+        render_kw = {"inputmode": self.inputmode, "autocomplete": "off"}
         render_kw.update(kwargs.pop("render_kw", None) or {})
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
@@ -63,7 +77,7 @@ class DecimalInputField(Field):
         if not valuelist:
             return
         try:
-            self.data = parse_amount(valuelist[0])
+            self.data = self.parse(valuelist[0])
         except ValueError:
             self.data = None
             raise ValueError(
@@ -79,6 +93,19 @@ class MoneyField(DecimalInputField):
 
     def format(self, value: Decimal) -> str:
         return amount(value)
+
+
+class WholeNumberField(DecimalInputField):
+    """A whole number in ASCII digits (a term: 12); WTForms' IntegerField would also take
+    "+12", "1_2" and other scripts' digits, as Python's int() does."""
+
+    inputmode = "numeric"
+    example = 12
+    invalid_message = _l("Type a whole number such as %(example)s.")
+    parse = staticmethod(parse_whole_number)
+
+    def format(self, value: int) -> str:
+        return str(value)
 
 
 class LocalDatePickerWidget(DatePickerWidget):

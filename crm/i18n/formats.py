@@ -30,9 +30,12 @@ DATE_PATTERNS = {"uk": "dd.MM.yyyy"}
 DATETIME_PATTERNS = {"uk": "dd.MM.yyyy, HH:mm"}
 #: How dates may be typed, besides ISO 8601 (2025-03-09), which every language accepts.
 DATE_INPUT_FORMATS = {"uk": ("%d.%m.%Y",)}
-#: Currency marks people may type after or before an amount.
-CURRENCY_MARKS = re.compile(r"(?i)грн\.?|₴|uah")
-SPACES = re.compile(r"\s")
+#: Currency marks people may type after or before an amount (and only there).
+CURRENCY_MARKS = re.compile(r"(?i)^\s*(?:грн\.?|₴|uah)|(?:грн\.?|₴|uah)\s*$")
+#: The spaces people group digits with: plain, no-break, thin and narrow no-break.
+GROUP_SPACES = re.compile("[ \u00a0\u2009\u202f]")
+#: A whole number as people type one: ASCII digits only.
+WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def _language() -> str:
@@ -86,11 +89,13 @@ def phone(value: str | None) -> str:
 def parse_amount(text: str | None, locale: Locale | str | None = None) -> Decimal | None:
     """The number in `text` as a Decimal, read the way the locale writes numbers.
 
-    Ukrainian: "1 234,56" (any kind of space groups digits), "1234,56" and "1234.56";
-    English: "1,234.56" and "1234.56". A currency mark (грн, ₴, UAH) is ignored. Empty text
-    gives None. Anything else, including misplaced group separators ("12,34.5") and a point
-    and a comma together in Ukrainian, raises ValueError; the caller checks the range and the
-    decimal places.
+    Ukrainian: "1 234,56" (a plain, no-break or thin space groups digits), "1234,56" and
+    "1234.56"; English: "1,234.56" and "1234.56". A currency mark (грн, ₴, UAH) before or
+    after it is ignored. Empty text gives None. Only ASCII digits and the locale's
+    separators make a number: an exponent ("1e2"), an underscore ("1_000"), a sign ("+100",
+    "-5"), other scripts' digits ("١٢٣", "１２３"), misplaced group separators ("12,34.5") and
+    a point and a comma together in Ukrainian raise ValueError. The caller checks the range
+    and the decimal places (a huge number is a number here, refused there).
     """
     cleaned = CURRENCY_MARKS.sub("", text or "").strip()
     if not cleaned:
@@ -98,19 +103,30 @@ def parse_amount(text: str | None, locale: Locale | str | None = None) -> Decima
     locale = Locale.parse(locale or get_locale() or "en")
     group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
     if group.isspace():
-        cleaned = SPACES.sub(group, cleaned)
+        cleaned = GROUP_SPACES.sub(group, cleaned)
         if decimal != "." and "." in cleaned:
             if decimal in cleaned:
                 raise ValueError(f"both {decimal!r} and '.' in {text!r}")
             # A decimal point typed on an English keyboard (or pasted from a bank statement).
             cleaned = cleaned.replace(".", decimal)
+    if not re.fullmatch(f"[0-9{re.escape(group + decimal)}]+", cleaned):
+        raise ValueError(f"{text!r} is not written with digits and {group!r}, {decimal!r} only")
     try:
-        value = parse_decimal(cleaned, locale=locale, strict=True)
+        return parse_decimal(cleaned, locale=locale, strict=True)
     except NumberFormatError as error:
         raise ValueError(str(error)) from None
-    if not value.is_finite():
-        raise ValueError(f"{text!r} is not a number")
-    return value
+
+
+def parse_whole_number(text: str | None) -> int | None:
+    """A whole number typed in ASCII digits ("12"), or None for empty text; a sign, an
+    underscore, a decimal part or other scripts' digits (which int() would take) raise
+    ValueError. The caller checks the range."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    if not WHOLE_NUMBER.fullmatch(cleaned):
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(cleaned)
 
 
 def parse_day(text: str | None, locale: Locale | str | None = None) -> date | None:

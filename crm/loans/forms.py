@@ -11,21 +11,20 @@ from wtforms.validators import Optional
 from wtforms.widgets import DateInput
 
 from crm.i18n.fields import MoneyField
-from crm.loans.services.payments import MAX_REFERENCE
-from crm.validation import parse_id
-
-#: Longest reason kept; a reason is a sentence or two, not a document.
-MAX_REASON = 2000
+from crm.models.servicing import MAX_REFERENCE
+from crm.models.types import MAX_REASON
+from crm.validation import parse_version
 
 
 class VersionedForm(FlaskForm):
     """A step on a loan; `version` is the loan's version the page showed, so that a step
-    taken on a page someone else has since changed is refused instead of applied."""
+    taken on a page someone else has since changed is refused instead of applied. A post
+    without it is refused the same way: it cannot say which version it was built from."""
 
     version = HiddenField()
 
-    def expected_version(self) -> int | None:
-        return parse_id(self.version.data)
+    def expected_version(self) -> int:
+        return parse_version(self.version.data)
 
 
 class StartLoanForm(VersionedForm):

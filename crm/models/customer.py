@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from crm.models.loan import Loan
     from crm.models.user import User
 
+#: The longest last name, first name or patronymic the columns hold.
+MAX_NAME = 100
+#: The longest address kept (the column is TEXT): a postal address, not a letter.
+MAX_ADDRESS = 500
+
 
 def person_name(last_name: str, first_name: str, patronymic: str | None) -> str:
     """Last name, first name, patronymic: the order Ukrainian documents use; blanks skipped."""
@@ -33,9 +38,9 @@ def search_key(*parts: str | None) -> str:
 class Customer(Base):
     __tablename__ = "customers"
     id: Mapped[int] = mapped_column(primary_key=True)
-    last_name: Mapped[str] = mapped_column(String(100))
-    first_name: Mapped[str] = mapped_column(String(100))
-    patronymic: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(MAX_NAME))
+    first_name: Mapped[str] = mapped_column(String(MAX_NAME))
+    patronymic: Mapped[str | None] = mapped_column(String(MAX_NAME))
     #: E.164, e.g. +380501234567.
     phone: Mapped[str] = mapped_column(String(16), index=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -48,6 +53,10 @@ class Customer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: Case-folded name, phone, e-mail and tax id, kept in step by a mapper event.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    #: Bumped on every update; a stale edit fails instead of overwriting someone else's.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
     login: Mapped[User | None] = relationship(

@@ -26,6 +26,10 @@ class ProductCategory(enum.StrEnum):
 MIN_RATE, MAX_RATE = 0, 200
 #: Bounds every term obeys, in months.
 MIN_TERM, MAX_TERM = 1, 360
+#: The longest product name the column holds.
+MAX_PRODUCT_NAME = 120
+#: The longest description kept (the column is TEXT): what the product is, in a paragraph.
+MAX_DESCRIPTION = 2000
 
 
 class Product(Base):
@@ -40,7 +44,7 @@ class Product(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(MAX_PRODUCT_NAME), unique=True)
     #: Nominal annual rate in percent: 18.5 means 18.5 % a year.
     annual_rate: Mapped[Rate]
     category: Mapped[ProductCategory] = mapped_column(index=True)
@@ -53,6 +57,10 @@ class Product(Base):
     repayment_method: Mapped[RepaymentMethod] = mapped_column(default=RepaymentMethod.ANNUITY)
     active: Mapped[bool] = mapped_column(default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Bumped on every update; a stale edit fails instead of overwriting someone else's.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     loans: Mapped[list[Loan]] = relationship(back_populates="product", passive_deletes="all")
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from crm.models.user import User
 
 ZERO = Decimal("0.00")
+#: The longest payment reference the column holds.
+MAX_REFERENCE = 64
 
 
 class Installment(Base):
@@ -72,7 +74,7 @@ class Payment(Base):
     paid_on: Mapped[date] = mapped_column(index=True)
     amount: Mapped[Money]
     #: The bank's or cashier's reference; unique per loan.
-    reference: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(MAX_REFERENCE))
     recorded_by_id: Mapped[int | None] = foreign_id("users")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     reversed_at: Mapped[datetime | None]

@@ -11,6 +11,9 @@ from sqlalchemy.orm import MappedColumn, mapped_column
 Money = Annotated[Decimal, "money"]
 #: The largest amount a Money column holds.
 MAX_MONEY = Decimal("999999999999.99")
+#: The longest reason kept for a step (a refusal, a write-off, a reversal): a sentence or
+#: two, not a document. The columns are TEXT; the services hold every entry point to this.
+MAX_REASON = 2000
 #: An annual rate in percent (18.5 means 18.5 %), Numeric(7, 4).
 Rate = Annotated[Decimal, "rate"]
 

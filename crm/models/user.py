@@ -42,6 +42,8 @@ class Role(enum.StrEnum):
 
 #: Roles that work on the staff site.
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
+#: The longest full name the column holds.
+MAX_FULL_NAME = 200
 
 
 class User(UserMixin, Base):
@@ -50,7 +52,7 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Stored lower-case, so that log-in and uniqueness ignore case.
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
+    full_name: Mapped[str] = mapped_column(String(MAX_FULL_NAME), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(index=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -61,6 +63,10 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Interface language the user chose ("uk", "en"); empty means the browser decides.
     locale: Mapped[str | None] = mapped_column(String(8))
+    #: Bumped on every update; a stale edit fails instead of overwriting someone else's.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     customer: Mapped[Customer | None] = relationship(
         foreign_keys=[customer_id], back_populates="login"

@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 
 from crm.lending.schedule import RepaymentMethod
 from crm.models import Loan, Product, ProductCategory
-from crm.models.product import MAX_RATE, MAX_TERM, MIN_RATE, MIN_TERM
-from crm.validation import FieldError, check_money
+from crm.models.product import (
+    MAX_DESCRIPTION,
+    MAX_PRODUCT_NAME,
+    MAX_RATE,
+    MAX_TERM,
+    MIN_RATE,
+    MIN_TERM,
+)
+from crm.validation import FieldError, check_money, check_version, clean_name, optional_text
 
 #: Rates are stored as Numeric(7, 4): percent with four decimals.
 RATE_STEP = Decimal("0.0001")
@@ -37,13 +44,13 @@ def clean_product_data(
     """The values of PRODUCT_FIELDS, checked, ready to set on a Product.
 
     Rates are percent a year (0 to 200, four decimals), amounts are money (min ≤ max), terms
-    are months (1 to 360, min ≤ max); the name is unique, ignoring case. `product` is the
+    are months (1 to 360, min ≤ max); the name is unique, ignoring case, and at most
+    MAX_PRODUCT_NAME characters, the description at most MAX_DESCRIPTION. `product` is the
     record being edited, left out of the name check. Raises FieldError for the first bad
     field.
     """
-    name = " ".join(str(data.get("name") or "").split())
-    if not name:
-        raise FieldError("name", _("This field is required."))
+    name = clean_name(data.get("name"), "name", max_length=MAX_PRODUCT_NAME)
+    description = optional_text(data.get("description"), "description", max_length=MAX_DESCRIPTION)
     min_amount = check_money(data.get("min_amount"), "min_amount")
     max_amount = check_money(data.get("max_amount"), "max_amount")
     if max_amount < min_amount:
@@ -60,7 +67,7 @@ def clean_product_data(
         "name": name,
         "annual_rate": _check_rate(data.get("annual_rate")),
         "category": _choice(ProductCategory, data.get("category"), "category"),
-        "description": (data.get("description") or "").strip() or None,
+        "description": description,
         "min_amount": min_amount,
         "max_amount": max_amount,
         "min_term": min_term,
@@ -83,12 +90,21 @@ def create_product(session: Session, data: Mapping[str, Any]) -> Product:
     return product
 
 
-def update_product(session: Session, product: Product, data: Mapping[str, Any]) -> Product:
-    """Change a product from form values; raises FieldError (see clean_product_data).
+def update_product(
+    session: Session,
+    product: Product,
+    data: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Product:
+    """Change a product from form values; raises FieldError (see clean_product_data), and
+    StaleDataError when `expected_version` (the version the user's form was built from) is
+    not the product's current one: nothing changes then.
 
     Loans keep the rate copied when they were applied for, so a new rate only reaches new
     applications.
     """
+    check_version(product, expected_version)
     for name, value in clean_product_data(session, data, product=product).items():
         setattr(product, name, value)
     session.flush()

@@ -36,9 +36,9 @@ def field_errors(html: str, name: str) -> list[str]:
 
 
 def assert_refused(response, field: str, message: str) -> None:
-    """The form came back unsaved (200), with `message` in one of the errors beside `field`."""
+    """The form came back unsaved (422), with `message` in one of the errors beside `field`."""
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert any(message in error for error in field_errors(html, field)), field_errors(html, field)
 
 

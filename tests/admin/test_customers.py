@@ -66,7 +66,9 @@ def test_manager_edits_a_customer(client, login, manager):
     assert 'value="Стара"' in html
     response = client.post(
         f"/admin/customer/edit/?id={customer.id}",
-        data=customer_form(last_name="Нова", phone="+380671112233", email=customer.email),
+        data=customer_form(
+            last_name="Нова", phone="+380671112233", email=customer.email, version=customer.version
+        ),
     )
     assert response.status_code == 302
     customer = db.session.get(Customer, customer.id)

@@ -101,18 +101,21 @@ def test_started_loan_amount_cannot_change_in_the_admin(client, login, admin_use
         data=loan_form(loan.customer, product, amount="9000", version="1"),
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "only a pending application can change" in " ".join(field_errors(html, "amount"))
     loan = db.session.get(Loan, loan.id)
     assert (loan.amount, loan.version) == (Decimal("10000.00"), 1)
 
 
-def test_stale_edit_says_someone_else_saved_first(client, login, manager, product):
+@pytest.mark.parametrize("sends_version", [True, False], ids=["stale version", "no version"])
+def test_a_loan_edit_is_never_saved_over_someone_elses(
+    client, login, manager, product, sends_version
+):
     loan = factories.LoanFactory(product=product, amount=Decimal("5000"))
     login(manager)
     html = client.get(f"/admin/loan/edit/?id={loan.id}").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', html)[1]
-    # Someone else saves the loan while the form is open.
+    # Someone else saves the loan while the form is open: it is at version 2 now.
     applications.update_application(
         db.session,
         loan,
@@ -122,13 +125,16 @@ def test_stale_edit_says_someone_else_saved_first(client, login, manager, produc
         term_months=loan.term_months,
     )
     db.session.commit()
+    # Without the field, the check was skipped and the edit saved over version 2.
+    data = loan_form(loan.customer, product, amount="9000")
     response = client.post(
         f"/admin/loan/edit/?id={loan.id}",
-        data=loan_form(loan.customer, product, amount="9000", version=version),
+        data={**data, "version": version} if sends_version else data,
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Someone else saved this record" in flashes(response.get_data(as_text=True))
-    assert db.session.get(Loan, loan.id).amount == Decimal("6000.00")
+    loan = db.session.get(Loan, loan.id)
+    assert (loan.amount, loan.version) == (Decimal("6000.00"), 2)
 
 
 def test_only_a_pending_loan_can_be_deleted(client, login, admin_user, product):

@@ -47,7 +47,7 @@ def test_mangled_picker_value_is_a_field_error(client, login, manager, customer,
     response = client.post(
         "/admin/loan/new/", data=loan_form(customer, product, customer="99999999999")
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True), "customer")
     assert count(Loan) == 0
 

@@ -22,7 +22,9 @@ def test_admin_creates_and_edits_a_product(client, login, admin_user):
     assert product.active
     response = client.post(
         f"/admin/product/edit/?id={product.id}",
-        data=product_form(annual_rate="14.5", category="unsecured", active=""),
+        data=product_form(
+            annual_rate="14.5", category="unsecured", active="", version=product.version
+        ),
     )
     assert response.status_code == 302
     db.session.refresh(product)

@@ -31,7 +31,8 @@ def confirmed(client):
 
 def edit(admin, user, **changes):
     data = user_form(email=user.email, full_name=user.full_name, role=user.role.value)
-    return admin.post(f"/admin/user/edit/?id={user.id}", data={**data, "password": "", **changes})
+    data |= {"password": "", "version": user.version, **changes}
+    return admin.post(f"/admin/user/edit/?id={user.id}", data=data)
 
 
 @pytest.mark.parametrize("page", ["edit", "details"])

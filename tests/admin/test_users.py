@@ -74,7 +74,7 @@ def test_editing_a_user_without_a_password_keeps_it(client, login, reauthenticat
     reauthenticate()
     response = client.post(
         f"/admin/user/edit/?id={user.id}",
-        data=user_form(email=user.email, password="", active=""),
+        data=user_form(email=user.email, password="", active="", version=user.version),
     )
     assert response.status_code == 302
     user = db.session.get(User, user.id)
@@ -87,7 +87,9 @@ def test_admin_cannot_lock_themselves_out(client, login, reauthenticate, admin_u
     reauthenticate()
     response = client.post(
         f"/admin/user/edit/?id={admin_user.id}",
-        data=user_form(email=admin_user.email, role="manager", password=""),
+        data=user_form(
+            email=admin_user.email, role="manager", password="", version=admin_user.version
+        ),
     )
     assert "You cannot change your own role." in field_errors(
         response.get_data(as_text=True), "role"
@@ -126,7 +128,7 @@ def test_manager_of_customers_cannot_become_a_customer_login(
     reauthenticate()
     response = client.post(
         f"/admin/user/edit/?id={manager.id}",
-        data=user_form(email=manager.email, role="customer", password=""),
+        data=user_form(email=manager.email, role="customer", password="", version=manager.version),
     )
     assert "give them another manager first" in " ".join(
         field_errors(response.get_data(as_text=True), "role")

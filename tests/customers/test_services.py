@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.customers.services import (
     clean_customer_data,
@@ -10,7 +11,7 @@ from crm.customers.services import (
 )
 from crm.extensions import db
 from crm.models import Customer, Role
-from crm.validation import FieldError
+from crm.validation import MISSING_VERSION, FieldError
 from tests import factories
 
 TODAY = date(2026, 11, 25)
@@ -52,13 +53,48 @@ def test_create_customer_trims_and_normalises(app):
         ({"email": "not-an-address"}, "email"),
         ({"tax_id": "123456789"}, "tax_id"),
         ({"tax_id": "12345678ab"}, "tax_id"),
+        ({"tax_id": "١٢٣٤٥٦٧٨٩٠"}, "tax_id"),
+        ({"tax_id": "１２３４５６７８９０"}, "tax_id"),
         ({"birth_date": date(2026, 11, 26)}, "birth_date"),
+        ({"last_name": "К" * 101}, "last_name"),
+        ({"first_name": "О" * 101}, "first_name"),
+        ({"patronymic": "П" * 101}, "patronymic"),
+        ({"last_name": "Ко\x00валь"}, "last_name"),
+        ({"first_name": "Ол\x1bена"}, "first_name"),
+        ({"address": "Київ " * 101}, "address"),
+        ({"address": "Київ\x00"}, "address"),
+        ({"email": "a" * 250 + "@x.ua"}, "email"),
+        ({"phone": "5" * 10_000}, "phone"),
     ],
 )
 def test_bad_customer_data_names_the_field(app, changes, field):
     with pytest.raises(FieldError) as error:
         clean_customer_data(db.session, customer_data(**changes), today=TODAY)
     assert error.value.field == field
+
+
+def test_longest_names_and_address_the_form_shows_are_kept(app):
+    data = customer_data(last_name="К" * 100, patronymic=" П " * 50, address="Київ,\n" + "в" * 494)
+    customer = create_customer(db.session, data, today=TODAY)
+    assert (len(customer.last_name), len(customer.patronymic), len(customer.address)) == (
+        100,
+        99,
+        500,
+    )
+
+
+def test_a_stale_or_versionless_edit_changes_nothing(app):
+    customer = factories.CustomerFactory(last_name="Стара")
+    update_customer(db.session, customer, customer_data(), today=TODAY, expected_version=1)
+    db.session.commit()
+    assert customer.version == 2
+    for version in (1, MISSING_VERSION):
+        with pytest.raises(StaleDataError):
+            update_customer(
+                db.session, customer, customer_data(last_name="Х"), expected_version=version
+            )
+        db.session.rollback()
+        assert db.session.get(Customer, customer.id).last_name == "Коваль"
 
 
 def test_phone_without_country_code_uses_the_region(app):

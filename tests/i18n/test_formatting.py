@@ -8,8 +8,17 @@ from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField
-from crm.i18n.formats import amount, day, money, number, parse_amount, parse_day, percent
+from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField, WholeNumberField
+from crm.i18n.formats import (
+    amount,
+    day,
+    money,
+    number,
+    parse_amount,
+    parse_day,
+    parse_whole_number,
+    percent,
+)
 
 NBSP = "\u00a0"
 
@@ -91,7 +100,8 @@ def test_dates_and_moments_follow_the_language_and_kyiv_time(
         ("en", "1234.56", Decimal("1234.56")),
         ("en", "10,000", Decimal("10000")),
         ("en", "UAH 1,234.56", Decimal("1234.56")),
-        ("en", "-5", Decimal("-5")),
+        # A huge number is a number; the services refuse it as too large.
+        ("en", "9" * 400, Decimal("9" * 400)),
     ],
 )
 def test_amounts_are_read_the_way_the_language_writes_them(language, text, expected):
@@ -113,6 +123,21 @@ def test_amounts_are_read_the_way_the_language_writes_them(language, text, expec
         ("en", "NaN"),
         ("en", "Infinity"),
         ("en", "1e5x"),
+        # Only ASCII digits and the language's separators: no exponent, underscore or sign,
+        # no other scripts' digits (all of which Decimal() and int() take).
+        ("en", "1e309"),
+        ("en", "1e2"),
+        ("en", "1E2"),
+        ("en", "1_000"),
+        ("en", "+100"),
+        ("en", "-5"),
+        ("uk", "١٢٣"),
+        ("uk", "１２３"),
+        ("en", "४२"),
+        ("en", "0x10"),
+        ("en", "1\x00"),
+        ("uk", "1\n000"),
+        ("uk", "1грн000"),
     ],
 )
 def test_amounts_in_another_languages_format_are_refused(language, text):
@@ -123,6 +148,14 @@ def test_amounts_in_another_languages_format_are_refused(language, text):
 def test_empty_amounts_and_dates_are_none():
     assert parse_amount("  ", "uk") is None
     assert parse_day("", "uk") is None
+    assert parse_whole_number(" ") is None
+
+
+@pytest.mark.parametrize("text", ["+12", "-1", "1_2", "١٢", "１２", "12.0", "1e2", "9" * 5000])
+def test_whole_numbers_are_ascii_digits_only(text):
+    assert parse_whole_number(" 12 ") == 12
+    with pytest.raises(ValueError):  # noqa: PT011 (any malformed number, whatever the detail)
+        parse_whole_number(text)
 
 
 @pytest.mark.parametrize(
@@ -150,6 +183,7 @@ class PaymentForm(FlaskForm):
     amount = MoneyField()
     rate = DecimalInputField()
     paid_on = DateInputField()
+    term = WholeNumberField()
 
 
 def submitted(**values) -> PaymentForm:
@@ -158,31 +192,34 @@ def submitted(**values) -> PaymentForm:
 
 def test_the_fields_read_ukrainian_input(request_context):
     with force_locale("uk"):
-        form = submitted(amount="1 234,56", rate="18,5", paid_on="09.03.2025")
+        form = submitted(amount="1 234,56", rate="18,5", paid_on="09.03.2025", term="12")
 
         assert form.validate()
         assert form.data == {
             "amount": Decimal("1234.56"),
             "rate": Decimal("18.5"),
             "paid_on": date(2025, 3, 9),
+            "term": 12,
         }
 
 
 def test_the_fields_say_how_to_type_a_value_in_the_users_language(request_context):
     with force_locale("uk"):
-        form = submitted(amount="1,234.56", rate="abc", paid_on="2025/03/09")
+        form = submitted(amount="1,234.56", rate="1e1", paid_on="2025/03/09", term="١٢")
 
         assert not form.validate()
         assert form.errors == {
             "amount": [f"Введіть суму, наприклад 1{NBSP}234,56."],
             "rate": ["Введіть число, наприклад 18,5."],
             "paid_on": ["Введіть дату, наприклад 09.03.2025."],
+            "term": ["Введіть ціле число, наприклад 12."],
         }
     with force_locale("en"):
-        form = submitted(amount="1 234,56")
+        form = submitted(amount="1 234,56", term="+12")
 
         assert not form.validate()
         assert form.errors["amount"] == ["Type an amount such as 1,234.56."]
+        assert form.errors["term"] == ["Type a whole number such as 12."]
 
 
 def test_the_fields_show_stored_values_in_the_language(request_context):

@@ -10,6 +10,7 @@ from crm.extensions import db
 from crm.i18n.locale import COOKIE_NAME
 from crm.models import Role, User
 from tests import factories
+from tests.auth.test_routes import CONTROL_CHARACTER_TARGETS
 from tests.conftest import PASSWORD, csrf_token
 from tests.i18n.conftest import ENGLISH, UKRAINIAN
 
@@ -78,6 +79,21 @@ def test_the_switch_returns_to_the_page_it_came_from_and_never_off_site(client, 
     assert switch(client, "uk", "/customers/?q=abc").headers["Location"] == "/customers/?q=abc"
     assert switch(client, "uk", "https://evil.example/").headers["Location"] == "/"
     assert switch(client, "uk", "//evil.example/").headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("next_url", CONTROL_CHARACTER_TARGETS)
+def test_the_switch_drops_a_return_address_with_control_characters(
+    client, manager, login, next_url
+):
+    response = switch(client, "en", next_url)
+    assert (response.status_code, response.headers["Location"]) == (302, "/auth/login")
+    login(manager)
+
+    response = switch(client, "uk", next_url)
+
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert "X-Injected" not in response.headers
+    assert saved_language(manager) == "uk"
 
 
 @pytest.mark.parametrize("language", ["", "ru", "de", "uk-UA", "../en"])

@@ -14,7 +14,7 @@ from crm.lending.status import LoanStatus
 from crm.models import Installment, Loan, Role
 from tests import factories
 from tests.conftest import RollbackClient, csrf_token
-from tests.loans.conftest import APPLIED, DISBURSED, snapshot, start
+from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start
 
 
 def flashes(html: str) -> list[str]:
@@ -100,6 +100,34 @@ def test_refusal_without_a_reason_is_shown_beside_the_field(staff_client, pendin
     assert db.session.get(Loan, pending.id).status is LoanStatus.PENDING
 
 
+def test_a_refusal_reason_of_50_000_characters_is_refused_not_stored(staff_client, pending):
+    before = snapshot(pending.id)
+    response = post(staff_client, pending, "refuse", reason="x" * 50_000)
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True), "reason") == [
+        "Too long: at most 2000 characters (this has 50000)."
+    ]
+    assert snapshot(pending.id) == before
+    # The limit the form shows is the one the service holds to.
+    html = staff_client.get(f"/loans/{pending.id}").get_data(as_text=True)
+    assert 'maxlength="2000"' in html
+    assert post(staff_client, pending, "refuse", reason="x" * 2000).status_code == 302
+
+
+def test_write_off_and_reversal_reasons_are_held_to_the_same_limit(admin_client, active, manager):
+    payment = pay(active, manager, "100.00", "R1").payment
+    before = snapshot(active.id)
+    response = post(admin_client, active, "write-off", reason="x" * 2001)
+    assert field_errors(response.get_data(as_text=True), "reason") == [
+        "Too long: at most 2000 characters (this has 2001)."
+    ]
+    response = admin_client.post(
+        f"/loans/{active.id}/payments/{payment.id}/reverse", data={"reason": "y" * 2001}
+    )
+    assert response.status_code == 422
+    assert snapshot(active.id) == before
+
+
 def test_manager_records_a_withdrawal(staff_client, pending):
     assert post(staff_client, pending, "withdraw").status_code == 302
     assert db.session.get(Loan, pending.id).status is LoanStatus.WITHDRAWN
@@ -150,6 +178,20 @@ FORBIDDEN = [
     for action in ACTIONS
     if action not in ALLOWED.get(status, set())
 ]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "1e0", "99999999999", "1" * 5000])
+def test_a_step_without_the_loans_version_is_refused_as_stale(
+    admin_client, product, action, version
+):
+    status = LoanStatus.ACTIVE if action == "write-off" else LoanStatus.PENDING
+    loan = factories.LoanFactory(product=product, status=status, created_at=APPLIED)
+    before = snapshot(loan.id)
+    data = {**ACTIONS[action], **({} if version is None else {"version": version})}
+    response = admin_client.post(f"/loans/{loan.id}/{action}", data=data, follow_redirects=True)
+    assert "Someone else changed this loan" in flashes(response.get_data(as_text=True))[0]
+    assert snapshot(loan.id) == before
 
 
 @pytest.mark.parametrize(("status", "action"), FORBIDDEN)

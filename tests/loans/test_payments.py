@@ -44,6 +44,34 @@ def test_manager_records_a_payment(staff_client, active, manager):
     ]
 
 
+def test_a_payment_of_1e309_is_refused_beside_the_amount(staff_client, active):
+    before = snapshot(active.id)
+    response = post_payment(staff_client, active, amount="1e309")
+    assert response.status_code == 422
+    errors = field_errors(response.get_data(as_text=True), "amount")
+    assert errors == ["Type an amount such as 1,234.56."]
+    assert snapshot(active.id) == before
+
+
+@pytest.mark.parametrize("amount", ["1e2", "1E2", "1_000", "+100", "١٢٣", "１２３", "100\x00"])
+def test_amounts_written_other_than_with_ascii_digits_are_refused(staff_client, active, amount):
+    before = snapshot(active.id)
+    response = post_payment(staff_client, active, amount=amount)
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True), "amount") == [
+        "Type an amount such as 1,234.56."
+    ]
+    assert snapshot(active.id) == before
+
+
+def test_a_huge_payment_is_too_large_not_an_overflow(staff_client, active):
+    before = snapshot(active.id)
+    response = post_payment(staff_client, active, amount="9" * 400 + ".001")
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True), "amount") == ["The amount is too large."]
+    assert snapshot(active.id) == before
+
+
 def test_posting_the_same_payment_twice_records_it_once(staff_client, active):
     post_payment(staff_client, active)
     staff_client.get(f"/loans/{active.id}")
@@ -76,12 +104,13 @@ def test_the_same_reference_on_another_loan_is_recorded(staff_client, active, pr
             "is more than the UAH\u00a010,661.86 the loan still owes",
         ),
         ({"amount": "0"}, "amount", "The amount must be greater than zero."),
-        ({"amount": "-10"}, "amount", "The amount must be greater than zero."),
+        ({"amount": "-10"}, "amount", "Type an amount such as"),
         ({"amount": "10.005"}, "amount", "The amount has at most 2 decimal places."),
         ({"amount": ""}, "amount", "This field is required."),
         ({"amount": "ten"}, "amount", "Type an amount such as"),
         ({"reference": "   "}, "reference", "This field is required."),
-        ({"reference": "R" * 65}, "reference", "The reference is at most 64 characters."),
+        ({"reference": "R" * 65}, "reference", "Too long: at most 64 characters (this has 65)."),
+        ({"reference": "R\x1b[2J"}, "reference", "a character that cannot be stored"),
         ({"paid_on": "2099-01-01"}, "paid_on", "The payment date cannot be in the future."),
         ({"paid_on": "2025-01-14"}, "paid_on", "before the loan was disbursed (Jan 15, 2025)"),
         ({"paid_on": ""}, "paid_on", "This field is required."),

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
 from crm.lending.schedule import RepaymentMethod
@@ -11,7 +12,7 @@ from crm.products.services import (
     delete_product,
     update_product,
 )
-from crm.validation import FieldError
+from crm.validation import MISSING_VERSION, FieldError
 from tests import factories
 
 
@@ -69,12 +70,33 @@ def test_enum_values_from_a_form_become_members(app):
         ({"min_term": 12, "max_term": 6}, "max_term"),
         ({"category": "bail"}, "category"),
         ({"repayment_method": None}, "repayment_method"),
+        ({"name": "Н" * 121}, "name"),
+        ({"name": "Кредит\x00"}, "name"),
+        ({"description": "о" * 2001}, "description"),
+        ({"description": "\x1b[31mчервоний"}, "description"),
     ],
 )
 def test_bad_product_data_names_the_field(app, changes, field):
     with pytest.raises(FieldError) as error:
         clean_product_data(db.session, product_data(**changes))
     assert error.value.field == field
+
+
+def test_longest_name_and_description_the_form_shows_are_kept(app):
+    product = create_product(db.session, product_data(name="Н" * 120, description="о" * 2000))
+    assert (len(product.name), len(product.description)) == (120, 2000)
+
+
+def test_a_stale_or_versionless_product_edit_changes_nothing(app):
+    product = factories.ProductFactory(name="Стара")
+    update_product(db.session, product, product_data(), expected_version=1)
+    db.session.commit()
+    assert product.version == 2
+    for version in (1, MISSING_VERSION):
+        with pytest.raises(StaleDataError):
+            update_product(db.session, product, product_data(name="Х"), expected_version=version)
+        db.session.rollback()
+        assert db.session.get(Product, product.id).name == "Car loan"
 
 
 def test_rate_limits_are_inclusive(app):

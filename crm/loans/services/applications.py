@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from crm.i18n.labels import status_word
 from crm.lending.status import LoanStatus
-from crm.loans.services.guards import check_version, wrong_status
+from crm.loans.services.guards import wrong_status
 from crm.models import Customer, Loan, Product
-from crm.validation import FieldError, check_money
+from crm.validation import FieldError, check_money, check_version
 
 
 def check_application(

@@ -5,17 +5,10 @@ does not allow."""
 from flask_babel import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm.i18n.labels import status_word
 from crm.models import Installment, Loan
-from crm.validation import FieldError
-
-
-def check_version(loan: Loan, expected_version: int | None) -> None:
-    """Raise StaleDataError when `expected_version` is given and the loan has moved on."""
-    if expected_version is not None and expected_version != loan.version:
-        raise StaleDataError(f"loan {loan.id} is at version {loan.version}, not {expected_version}")
+from crm.validation import FieldError, check_version
 
 
 def lock_loan(

@@ -16,7 +16,7 @@ from crm.lending.schedule import build_schedule
 from crm.lending.status import LoanStatus
 from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, User
-from crm.models.types import utcnow
+from crm.models.types import MAX_REASON, utcnow
 from crm.validation import FieldError, required_text
 
 #: Why a step is refused when the loan is in the wrong status; one message per step, so
@@ -112,14 +112,15 @@ def refuse_loan(
     by: User,
     expected_version: int | None = None,
 ) -> Loan:
-    """Refuse a pending application, saying why (FieldError on "reason" when empty).
+    """Refuse a pending application, saying why (FieldError on "reason" when empty or
+    longer than MAX_REASON characters).
 
     Raises FieldError on "status" unless the loan is pending, and StaleDataError as
     start_loan().
     """
     lock_loan(session, loan, expected_version)
     status = _transition(loan, LoanStatus.REFUSED)
-    loan.refusal_reason = required_text(reason, "reason")
+    loan.refusal_reason = required_text(reason, "reason", max_length=MAX_REASON)
     _decide(loan, status, by)
     session.flush()
     return loan
@@ -147,7 +148,8 @@ def write_off_loan(
     by: User,
     expected_version: int | None = None,
 ) -> Loan:
-    """Write off an active loan, saying why (FieldError on "reason" when empty).
+    """Write off an active loan, saying why (FieldError on "reason" when empty or longer
+    than MAX_REASON characters).
 
     Only admins may do this; the caller checks the role (`by` is who did it). The schedule
     and the outstanding principal stay as they are: they are what was written off. Raises
@@ -155,7 +157,7 @@ def write_off_loan(
     """
     lock_loan(session, loan, expected_version)
     status = _transition(loan, LoanStatus.WRITTEN_OFF)
-    loan.write_off_reason = required_text(reason, "reason")
+    loan.write_off_reason = required_text(reason, "reason", max_length=MAX_REASON)
     loan.status = status
     session.flush()
     return loan

@@ -18,11 +18,9 @@ from crm.lending.installments import Position, amount_due, position
 from crm.lending.status import LoanStatus
 from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, Payment, PaymentAllocation, User
-from crm.models.types import utcnow
+from crm.models.servicing import MAX_REFERENCE
+from crm.models.types import MAX_REASON, utcnow
 from crm.validation import FieldError, check_money, required_text
-
-#: The longest payment reference the column holds.
-MAX_REFERENCE = 64
 
 
 class Posting(NamedTuple):
@@ -88,12 +86,7 @@ def _check_input(
         raise FieldError("paid_on", _("This field is required."))
     if paid_on > today:
         raise FieldError("paid_on", _("The payment date cannot be in the future."))
-    reference = required_text(reference, "reference")
-    if len(reference) > MAX_REFERENCE:
-        raise FieldError(
-            "reference",
-            _("The reference is at most %(count)d characters.", count=MAX_REFERENCE),
-        )
+    reference = required_text(reference, "reference", max_length=MAX_REFERENCE)
     return amount, paid_on, reference
 
 
@@ -157,9 +150,10 @@ def reverse_payment(session: Session, payment: Payment, *, reason: str | None, b
     finished is active again. The payment and its allocations stay, marked reversed.
 
     Only admins may do this; the caller checks the role. Raises FieldError on "reason"
-    when empty, and on "status" when the payment is already reversed.
+    when empty or longer than MAX_REASON characters, and on "status" when the payment is
+    already reversed.
     """
-    reason = required_text(reason, "reason")
+    reason = required_text(reason, "reason", max_length=MAX_REASON)
     loan = payment.loan
     installments = lock_loan(session, loan)
     session.refresh(payment)

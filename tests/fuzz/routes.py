@@ -1,0 +1,253 @@
+"""How the fuzz test fills each POST route: the records it works on, and each route's
+address, query string and form with valid values, which the test then replaces field by
+field with hostile ones.
+
+A new POST route is one line in POST_ROUTES (tests/fuzz/test_posts.py fails until it has
+one), e.g. `"auth.confirm": Route("/auth/confirm", {"password": PASSWORD})`.
+The fields of the admin's create and edit forms are read from the forms themselves
+(create_form(), edit_form()); ADMIN_VALUES gives each a valid value.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import Customer, Loan, Product, Role, User
+from tests import factories
+from tests.admin.pages import customer_form, product_form, user_form
+from tests.factories import PASSWORD
+from tests.loans.conftest import APPLIED, DISBURSED, pay, start
+
+
+@dataclass(frozen=True)
+class World:
+    """The records the posts work on, by id: a post may change or delete any of them."""
+
+    admin: int
+    customer: int
+    spare_customer: int
+    product: int
+    spare_product: int
+    pending: int
+    active: int
+    payment: int
+    user: int
+    spare_user: int
+
+    @classmethod
+    def build(cls) -> "World":
+        admin = factories.UserFactory(role=Role.ADMIN, full_name="Олена Адмін")
+        manager = factories.UserFactory(role=Role.MANAGER)
+        product = factories.ProductFactory(
+            min_amount=Decimal("1000"), max_amount=Decimal("200000"), min_term=1, max_term=36
+        )
+        customer = factories.CustomerFactory(manager=manager)
+        pending = factories.LoanFactory(customer=customer, product=product, created_at=APPLIED)
+        active = start(
+            factories.LoanFactory(customer=customer, product=product, created_at=APPLIED), manager
+        )
+        payment = pay(active, manager, "100.00", "BANK-0").payment
+        return cls(
+            admin=admin.id,
+            customer=customer.id,
+            spare_customer=factories.CustomerFactory().id,
+            product=product.id,
+            spare_product=factories.ProductFactory().id,
+            pending=pending.id,
+            active=active.id,
+            payment=payment.id,
+            user=manager.id,
+            spare_user=factories.UserFactory(role=Role.MANAGER).id,
+        )
+
+    def version(self, model, record_id: int) -> str:
+        """The record's current version, as its edit form would carry it."""
+        return str(db.session.scalar(select(model.version).where(model.id == record_id)) or 1)
+
+
+Fill = Mapping[str, Any] | Callable[[World], Mapping[str, Any]]
+
+
+def resolve(fill: "Fill | str | Callable[[World], str]", world: World):
+    return fill(world) if callable(fill) else fill
+
+
+def log_in(client: FlaskClient, world: World) -> None:
+    """Log the admin in and confirm their password, as the user admin and the second-factor
+    pages ask before a change (crm/auth/reauth.py), so that the posts reach the forms."""
+    email = db.session.get(User, world.admin).email
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, "the admin could not log in again"
+    response = client.post("/auth/confirm", data={"password": PASSWORD})
+    assert response.status_code == 302, "the admin could not confirm their password"
+
+
+def log_out(client: FlaskClient, _world: World) -> None:
+    client.post("/auth/logout")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A POST route: its address, query string and form (valid values, or functions of the
+    World giving them); `anonymous` for one posted without logging in; `after` puts the
+    client back as the next post needs it (logged in or out)."""
+
+    url: str | Callable[[World], str]
+    form: Fill = field(default_factory=dict)
+    query: Fill = field(default_factory=dict)
+    anonymous: bool = False
+    after: Callable[[FlaskClient, World], None] | None = None
+
+
+# --- The admin's forms --------------------------------------------------------------------------
+
+#: Valid values for every field of each admin model view's create and edit forms.
+ADMIN_VALUES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "customer": lambda w: customer_form(
+        patronymic="Петрівна",
+        email="olena@example.com",
+        tax_id="3012345678",
+        address="Київ, вул. Хрещатик, 1",
+        manager=w.user,
+    ),
+    "product": lambda _w: product_form(description="На авто"),
+    "loan": lambda w: {
+        "customer": w.customer,
+        "product": w.product,
+        "amount": "5000",
+        "term_months": "12",
+    },
+    "user": lambda _w: user_form(password="Kestrel-umbra-9417-vyshyvanka"),
+}
+#: The model of each admin view, and which of its records each write works on.
+ADMIN_MODELS = {"customer": Customer, "product": Product, "loan": Loan, "user": User}
+EDITED = {"customer": "customer", "product": "product", "loan": "pending", "user": "user"}
+DELETED = {
+    "customer": "spare_customer",
+    "product": "spare_product",
+    "loan": "pending",
+    "user": "spare_user",
+}
+
+
+def admin_view(endpoint: str):
+    admin = current_app.extensions["admin"][0]
+    return next(view for view in admin._views if view.endpoint == endpoint)
+
+
+def admin_form_fields(view: str, kind: str, world: World) -> list[str]:
+    """The fields of the view's create or edit form, as Flask-Admin builds it."""
+    model_view = admin_view(view)
+    with current_app.test_request_context(f"/admin/{view}/"):
+        if kind == "create":
+            form = model_view.create_form()
+        else:
+            record_id = getattr(world, EDITED[view])
+            form = model_view.edit_form(obj=db.session.get(ADMIN_MODELS[view], record_id))
+        return [item.name for item in form if item.name != "csrf_token"]
+
+
+def admin_form(view: str, kind: str) -> Route:
+    """The create or edit form of an admin view, every field filled with a valid value."""
+    listed = f"/admin/{view}/"
+
+    def form(world: World) -> dict[str, Any]:
+        values = dict(ADMIN_VALUES[view](world))
+        if kind == "edit":
+            values["version"] = world.version(ADMIN_MODELS[view], getattr(world, EDITED[view]))
+            if view == "user":
+                values.update(email=db.session.get(User, world.user).email, password="")
+        fields = admin_form_fields(view, kind, world)
+        unknown = set(fields) - set(values)
+        assert not unknown, f"the fuzz test has no valid value for {view} {kind}: {unknown}"
+        return {name: values[name] for name in fields}
+
+    def query(world: World) -> dict[str, Any]:
+        if kind == "create":
+            return {"url": listed}
+        return {"id": getattr(world, EDITED[view]), "url": listed}
+
+    return Route(f"/admin/{view}/{'new' if kind == 'create' else 'edit'}/", form, query)
+
+
+def admin_routes(view: str) -> dict[str, Route]:
+    """The POST routes Flask-Admin gives a model view."""
+    listed = f"/admin/{view}/"
+    return {
+        f"{view}.create_view": admin_form(view, "create"),
+        f"{view}.edit_view": admin_form(view, "edit"),
+        f"{view}.delete_view": Route(
+            f"{listed}delete/", lambda w: {"id": getattr(w, DELETED[view]), "url": listed}
+        ),
+        f"{view}.action_view": Route(
+            f"{listed}action/", lambda w: {"action": "delete", "rowid": w.customer, "url": listed}
+        ),
+        f"{view}.ajax_update": Route(
+            f"{listed}ajax/update/", lambda w: {"list_form_pk": w.customer, "name": "x"}
+        ),
+    }
+
+
+# --- Every POST route ---------------------------------------------------------------------------
+
+POST_ROUTES: dict[str, Route] = {
+    "auth.login": Route(
+        "/auth/login",
+        lambda w: {
+            "email": db.session.get(User, w.admin).email,
+            "password": PASSWORD,
+            "remember": "y",
+        },
+        {"next": "/customers/"},
+        anonymous=True,
+        after=log_out,
+    ),
+    "auth.logout": Route("/auth/logout", after=log_in),
+    "auth.logout_everywhere": Route("/auth/logout-everywhere", after=log_in),
+    # The new password is the current one, so that the admin can log in again after it.
+    "auth.password": Route(
+        "/auth/password", {"current_password": PASSWORD, "password": PASSWORD, "confirm": PASSWORD}
+    ),
+    "auth.confirm": Route("/auth/confirm", {"password": PASSWORD}, {"next": "/admin/user/"}),
+    # With no log-in waiting for its code, every post goes back to the log-in page.
+    "auth.login_code": Route("/auth/login/code", {"code": "123456"}),
+    "second_factor.setup": Route("/second-factor/setup", {"code": "123456"}),
+    "second_factor.recovery_codes": Route("/second-factor/recovery-codes"),
+    "second_factor.remove_factor": Route("/second-factor/remove"),
+    "user.end_sessions_view": Route(
+        "/admin/user/sessions/end/", lambda w: {"user": w.user, "next": "/admin/user/"}
+    ),
+    "language.switch": Route("/language", {"language": "en", "next": "/customers/"}),
+    "loans.start": Route(
+        lambda w: f"/loans/{w.pending}/start",
+        lambda w: {"version": w.version(Loan, w.pending), "disbursed_on": DISBURSED.isoformat()},
+    ),
+    "loans.refuse": Route(
+        lambda w: f"/loans/{w.pending}/refuse",
+        lambda w: {"version": w.version(Loan, w.pending), "reason": "Дохід не підтверджено"},
+    ),
+    "loans.withdraw": Route(
+        lambda w: f"/loans/{w.pending}/withdraw", lambda w: {"version": w.version(Loan, w.pending)}
+    ),
+    "loans.write_off": Route(
+        lambda w: f"/loans/{w.active}/write-off",
+        lambda w: {"version": w.version(Loan, w.active), "reason": "Позичальника не знайдено"},
+    ),
+    "loans.record_payment": Route(
+        lambda w: f"/loans/{w.active}/payments",
+        {"amount": "1000.50", "paid_on": DISBURSED.isoformat(), "reference": "BANK-1"},
+    ),
+    "loans.reverse_payment": Route(
+        lambda w: f"/loans/{w.active}/payments/{w.payment}/reverse", {"reason": "Помилка каси"}
+    ),
+    **admin_routes("customer"),
+    **admin_routes("loan"),
+    **admin_routes("product"),
+    **admin_routes("user"),
+}
