@@ -5,9 +5,10 @@ log shipper can index them; the audit trail stores the same events in the databa
 
 import json
 import logging
-from datetime import UTC, datetime
 
 from flask import has_request_context, request
+
+from crm.clock import utc_now
 
 logger = logging.getLogger("crm.security")
 
@@ -16,7 +17,7 @@ def security_event(action: str, **fields: object) -> None:
     """Log `action` (log_in, log_in_failed, locked_out, log_out, session_ended, …) with its
     `fields` (e.g. email=, user_id=, reason=) and, inside a request, the client address
     and the path. Values that are not JSON types are written as text."""
-    line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "event": action, **fields}
+    line = {"at": utc_now().isoformat(timespec="seconds"), "event": action, **fields}
     if has_request_context():
         line.setdefault("ip", request.remote_addr)
         line.setdefault("path", request.path)

@@ -30,3 +30,12 @@ def test_outside_a_request_the_event_has_no_address(app, caplog):
     (record,) = [r for r in caplog.records if r.name == "crm.security"]
     line = json.loads(record.getMessage())
     assert line == {"at": line["at"], "event": "password_changed", "user_id": 7, "by": "system"}
+
+
+def test_an_event_is_stamped_with_the_apps_clock(app, caplog, clock):
+    clock.advance(hours=3)
+    with caplog.at_level(logging.INFO, logger="crm.security"):
+        security_event("log_out", user_id=7)
+
+    (record,) = [r for r in caplog.records if r.name == "crm.security"]
+    assert json.loads(record.getMessage())["at"] == clock.now.isoformat(timespec="seconds")
