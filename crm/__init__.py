@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(refresh_locale)
     register_login(app)
     register_limiter(app)
+    register_audit(app)
 
 
 def register_login(app: Flask) -> None:
@@ -91,6 +92,12 @@ def register_limiter(app: Flask) -> None:
     # keeps its "store unreachable, counting in memory" state: each app starts trusting its own.
     limiter._storage_dead = False
     limiter.init_app(app)
+
+
+def register_audit(app: Flask) -> None:
+    from crm import audit
+
+    audit.register(app)
 
 
 def register_database(app: Flask) -> None:
@@ -134,9 +141,11 @@ def register_admin(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from crm.auth import access
     from crm.errors import register
 
     register(app)
+    access.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

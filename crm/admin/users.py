@@ -95,7 +95,7 @@ class UserAdmin(StaffModelView):
         return user
 
     def update_record(self, session, user, data, expected_version):
-        return update_user(
+        updated = update_user(
             session,
             user,
             email=data["email"] or "",
@@ -108,11 +108,10 @@ class UserAdmin(StaffModelView):
             keep=current_login_session(),
             expected_version=expected_version,
         )
-
-    def after_model_change(self, form, model, is_created):
-        if not is_created and form.password.data:
+        if data["password"]:
             by = current_user._get_current_object()
-            security_event("password_changed", user_id=model.id, email=model.email, by=by.id)
+            security_event("password_changed", user_id=user.id, email=user.email, by=by.id)
+        return updated
 
     def delete_record(self, session, user):
         delete_user(session, user, acting_user=current_user._get_current_object())

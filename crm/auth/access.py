@@ -7,11 +7,13 @@ without the role gets 403.
 from collections.abc import Callable, Iterable
 from functools import wraps
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
-from crm.errors import wants_json
+from crm.auth.events import refusal_event
+from crm.errors import render_error, wants_json
 from crm.extensions import login_manager
 from crm.models import STAFF_ROLES, Role
 
@@ -73,3 +75,20 @@ def guard_blueprint(blueprint: Blueprint, roles: Iterable[Role] = STAFF_ROLES) -
     """
     allowed = frozenset(roles)
     blueprint.before_request(lambda: check_roles(allowed))
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(Forbidden, refuse)
+
+
+def refuse(error: Forbidden):
+    """Every 403, whichever check gave it: recorded as access_refused, then the error page."""
+    user = current_user if current_user.is_authenticated else None
+    refusal_event(
+        "access_refused",
+        user_id=user.id if user else None,
+        email=user.email if user else None,
+        method=request.method,
+        path=request.path[:200],
+    )
+    return render_error(error)

@@ -24,7 +24,7 @@ from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 
-from crm.auth.events import security_event
+from crm.auth.events import refusal_event
 from crm.extensions import limiter
 
 View = TypeVar("View", bound=Callable)
@@ -84,7 +84,7 @@ def _digest(account: str) -> str:
 
 
 def _log_lockout(breached: RequestLimit, scope: str, kind: str, account: Callable[[], str]):
-    security_event(
+    refusal_event(
         "locked_out",
         scope=scope,
         limit=str(breached.limit),

@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from crm.auth.events import security_event
+from crm.auth.events import log_security_event, store_security_event
 from crm.extensions import db, login_manager
 from crm.models import User, UserSession
 from crm.sessions.queries import IdleLimits, open_session
@@ -104,21 +104,38 @@ def _fingerprint_restored_session(_app, user=None) -> None:
     session["_id"] = client_fingerprint()
 
 
+def _ended_by_someone_else(db_session: Session) -> list[tuple[str, dict]]:
+    """The sessions a change ended for someone else than their owner (an admin, a command),
+    as security events; a user's own log-outs and password changes are recorded by the
+    views as log_out, sessions_ended_everywhere and password_changed."""
+    return [
+        (
+            "session_ended",
+            {
+                "user_id": ended.user_id,
+                "email": ended.email,
+                "reason": ended.reason.value,
+                "sessions": ended.count,
+                "by": ended.by_id if ended.by_id is not None else "system",
+            },
+        )
+        for ended in db_session.info.get(ENDED, [])
+        if ended.by_id != ended.user_id
+    ]
+
+
+@event.listens_for(Session, "before_commit")
+def _store_ended_sessions(db_session: Session) -> None:
+    # In the transaction that ends them: stored exactly when the sessions end.
+    for action, facts in _ended_by_someone_else(db_session):
+        store_security_event(db_session, action, facts)
+
+
 @event.listens_for(Session, "after_commit")
 def _log_ended_sessions(db_session: Session) -> None:
-    """Log the sessions that a committed change ended for someone else than their owner
-    (an admin, a command); a user's own log-outs and password changes are logged by the
-    views as log_out, sessions_ended_everywhere and password_changed."""
-    for ended in db_session.info.pop(ENDED, []):
-        if ended.by_id != ended.user_id:
-            security_event(
-                "session_ended",
-                user_id=ended.user_id,
-                email=ended.email,
-                reason=ended.reason.value,
-                sessions=ended.count,
-                by=ended.by_id if ended.by_id is not None else "system",
-            )
+    for action, facts in _ended_by_someone_else(db_session):
+        log_security_event(action, facts)
+    db_session.info.pop(ENDED, None)
 
 
 @event.listens_for(Session, "after_rollback")

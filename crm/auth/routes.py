@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from crm import clock
 from crm.auth import bp
 from crm.auth.access import ANY_ROLE, roles_required
-from crm.auth.events import security_event
+from crm.auth.events import refusal_event, security_event
 from crm.auth.forms import CodeForm, ConfirmForm, LoginForm, PasswordForm
 from crm.auth.limits import limit_guessing
 from crm.auth.login_sessions import current_login_session, session_lifetime
@@ -36,7 +36,7 @@ def login():
             if check.user.second_factor is not None:
                 return start_second_step(check.user, remember=remember, next_url=next_url)
             return complete_login(check.user, remember=remember, next_url=next_url)
-        security_event(
+        refusal_event(
             "log_in_failed", email=login_email(form.email.data)[:254], reason=check.failure
         )
         form.password.errors.append(_("Wrong e-mail or password."))
@@ -60,6 +60,7 @@ def complete_login(user: User, *, remember: bool, next_url: str | None) -> Respo
         ip_address=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
+    security_event("log_in", user_id=user.id, email=user.email, remember=remember)
     db.session.commit()
     session.clear()
     if not remember and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in (
@@ -68,7 +69,6 @@ def complete_login(user: User, *, remember: bool, next_url: str | None) -> Respo
         session["_remember"] = "clear"
     user.session_token = token
     login_user(user, remember=remember)
-    security_event("log_in", user_id=user.id, email=user.email, remember=remember)
     return redirect(safe_next(next_url) or home_for(user))
 
 
@@ -117,11 +117,11 @@ def login_code():
     if form.validate_on_submit():
         used = check_code(db.session, user, form.code.data, at=clock.utc_now())
         if used is not None:
+            log_code_used(user, used)
             db.session.commit()
             session.pop(PENDING_LOGIN, None)
-            log_code_used(user, used)
             return complete_login(user, remember=pending["remember"], next_url=pending["next"])
-        security_event("second_factor_failed", user_id=user.id, email=user.email, step="log_in")
+        refusal_event("second_factor_failed", user_id=user.id, email=user.email, step="log_in")
         form.code.errors.append(_("That is not the code the app shows now."))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/code.html", form=form), status
@@ -152,8 +152,8 @@ def confirm():
             db.session, user, form.password.data, code, at=clock.utc_now()
         )
         if failure is None:
-            db.session.commit()
             log_code_used(user, used)
+            db.session.commit()
             mark_reauthenticated(user.id)
             return redirect(safe_next(request.args.get("next")) or home_for(user))
         reject_confirmation(form, user, failure)
@@ -163,10 +163,10 @@ def confirm():
 
 def reject_confirmation(form: ConfirmForm, user: User, failure: str) -> None:
     if failure == "password":
-        security_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
+        refusal_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
         form.password.errors.append(_("Wrong password."))
     else:
-        security_event("second_factor_failed", user_id=user.id, email=user.email, step="confirm")
+        refusal_event("second_factor_failed", user_id=user.id, email=user.email, step="confirm")
         form.code.errors.append(_("That is not the code the app shows now."))
 
 
@@ -176,8 +176,8 @@ def logout():
     if record is not None:
         user = current_user._get_current_object()
         end_session(db.session, record, reason=SessionEnd.LOG_OUT, by=user)
-        db.session.commit()
         security_event("log_out", user_id=user.id, email=user.email)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -188,8 +188,8 @@ def logout():
 def logout_everywhere():
     user = current_user._get_current_object()
     ended = end_sessions(db.session, user, reason=SessionEnd.LOG_OUT_EVERYWHERE, by=user)
-    db.session.commit()
     security_event("sessions_ended_everywhere", user_id=user.id, email=user.email, sessions=ended)
+    db.session.commit()
     logout_user()
     flash(_("You have logged out on every device."), "info")
     return redirect(url_for("auth.login"))
@@ -213,8 +213,8 @@ def password():
                 # The policy's message: set_password checks nothing else.
                 form.password.errors.append(error.message)
             else:
-                db.session.commit()
                 security_event("password_changed", user_id=user.id, email=user.email, by=user.id)
+                db.session.commit()
                 flash(_("Your password has been changed; your other sessions have ended."), "info")
                 return redirect(home_for(user))
     status = 422 if form.is_submitted() else 200

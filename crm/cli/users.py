@@ -88,8 +88,8 @@ def set_password_command(email: str, password: str) -> None:
         ended = set_password(db.session, user, password)
     except FieldError as error:
         raise click.BadParameter(error.message, param_hint=error.field) from None
-    db.session.commit()
     security_event("password_changed", user_id=user.id, email=user.email, by="system")
+    db.session.commit()
     click.echo(
         ngettext(
             "New password set for %(email)s; %(num)d session ended.",
@@ -127,8 +127,8 @@ def remove_second_factor_command(email: str) -> None:
         click.echo(_("%(email)s has no second factor.", email=user.email))
         return
     remove(db.session, user)
-    db.session.commit()
     security_event("second_factor_removed", user_id=user.id, email=user.email, by="system")
+    db.session.commit()
     click.echo(_("Removed the second factor of %(email)s.", email=user.email))
 
 

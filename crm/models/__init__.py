@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic and Flask-Admin see them all."""
 
+from crm.models.audit import AuditEvent
 from crm.models.customer import Customer
 from crm.models.loan import Loan
 from crm.models.product import Product, ProductCategory
@@ -10,6 +11,7 @@ from crm.models.user_session import SessionEnd, UserSession
 
 __all__ = [
     "STAFF_ROLES",
+    "AuditEvent",
     "Customer",
     "Installment",
     "Loan",

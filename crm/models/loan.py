@@ -47,8 +47,10 @@ class Loan(Base):
     decided_by_id: Mapped[int | None] = foreign_id("users")
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     disbursed_on: Mapped[date | None]
-    #: Why the loan was written off.
+    #: Why, when and by whom the loan was written off.
     write_off_reason: Mapped[str | None] = mapped_column(Text)
+    written_off_at: Mapped[datetime | None]
+    written_off_by_id: Mapped[int | None] = foreign_id("users")
     #: Principal still owed; kept by the servicing functions so that portfolio totals,
     #: PAR and the overdue queue read one row per loan instead of every installment.
     principal_outstanding: Mapped[Money] = mapped_column(default=Decimal("0.00"))
@@ -63,6 +65,7 @@ class Loan(Base):
     customer: Mapped[Customer] = relationship(back_populates="loans")
     product: Mapped[Product] = relationship(back_populates="loans")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    written_off_by: Mapped[User | None] = relationship(foreign_keys=[written_off_by_id])
     installments: Mapped[list[Installment]] = relationship(
         back_populates="loan", order_by="Installment.number", passive_deletes="all"
     )

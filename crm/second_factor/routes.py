@@ -81,9 +81,9 @@ def setup():
         except FieldError as error:
             form.code.errors.append(error.message)
         else:
+            security_event("second_factor_enrolled", user_id=user.id, email=user.email)
             db.session.commit()
             session.pop(SETUP_SECRET, None)
-            security_event("second_factor_enrolled", user_id=user.id, email=user.email)
             return show_recovery_codes(codes, _("The second factor is on."))
     qr = segno.make(setup_uri(secret, user.email), error="m")
     svg = Markup(qr.svg_inline(scale=5, dark="#000", light="#fff", svgclass="crm-qr"))  # noqa: S704 (segno's own SVG)
@@ -98,8 +98,8 @@ def recovery_codes():
     if user.second_factor is None:
         return redirect(url_for("second_factor.index"))
     codes = renew_recovery_codes(db.session, user)
-    db.session.commit()
     security_event("recovery_codes_renewed", user_id=user.id, email=user.email)
+    db.session.commit()
     return show_recovery_codes(codes, _("New recovery codes; the old ones no longer work."))
 
 
@@ -109,8 +109,8 @@ def remove_factor():
     user = current_user._get_current_object()
     if user.second_factor is not None:
         remove(db.session, user)
-        db.session.commit()
         security_event("second_factor_removed", user_id=user.id, email=user.email, by=user.id)
+        db.session.commit()
         flash(_("The second factor is off."), "info")
     return redirect(url_for("second_factor.index"))
 

@@ -9,14 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from sqlalchemy.orm import Session
 
-from crm.clock import lender_today
+from crm.clock import lender_today, utc_now
 from crm.i18n.formats import day
 from crm.lending import status as lifecycle
 from crm.lending.schedule import build_schedule
 from crm.lending.status import LoanStatus
 from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, User
-from crm.models.types import MAX_REASON, utcnow
+from crm.models.types import MAX_REASON
 from crm.validation import FieldError, required_text
 
 #: Why a step is refused when the loan is in the wrong status; one message per step, so
@@ -57,8 +57,10 @@ def start_loan(
     lock_loan(session, loan, expected_version)
     status = _transition(loan, LoanStatus.ACTIVE)
     _check_disbursement_date(loan, disbursed_on, today or lender_today())
-    _decide(loan, status, by)
+    # The schedule first: reading the product would flush a decision made before it, and
+    # the loan's audit event would come in two halves.
     _write_schedule(session, loan, disbursed_on)
+    _decide(loan, status, by)
     session.flush()
     return loan
 
@@ -159,6 +161,8 @@ def write_off_loan(
     status = _transition(loan, LoanStatus.WRITTEN_OFF)
     loan.write_off_reason = required_text(reason, "reason", max_length=MAX_REASON)
     loan.status = status
+    loan.written_off_at = utc_now()
+    loan.written_off_by = by
     session.flush()
     return loan
 
@@ -173,5 +177,5 @@ def _transition(loan: Loan, target: LoanStatus) -> LoanStatus:
 def _decide(loan: Loan, status: LoanStatus, by: User) -> None:
     """Move a pending application to `status`, recording who decided it and when."""
     loan.status = status
-    loan.decided_at = utcnow()
+    loan.decided_at = utc_now()
     loan.decided_by = by

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.clock import lender_today
+from crm.clock import lender_today, utc_now
 from crm.i18n.formats import day, money
 from crm.lending import status as lifecycle
 from crm.lending.allocation import Allocation, OverpaymentError, allocate_payment
@@ -19,7 +19,7 @@ from crm.lending.status import LoanStatus
 from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, Payment, PaymentAllocation, User
 from crm.models.servicing import MAX_REFERENCE
-from crm.models.types import MAX_REASON, utcnow
+from crm.models.types import MAX_REASON
 from crm.validation import FieldError, check_money, required_text
 
 
@@ -171,7 +171,7 @@ def reverse_payment(session: Session, payment: Payment, *, reason: str | None, b
         installment.interest_paid -= allocation.interest
         installment.principal_paid -= allocation.principal
         installment.paid_on = None
-    payment.reversed_at = utcnow()
+    payment.reversed_at = utc_now()
     payment.reversed_by = by
     payment.reversal_reason = reason
     if not _refresh_position(loan, installments).is_repaid and loan.status is LoanStatus.FINISHED:
