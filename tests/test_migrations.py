@@ -10,9 +10,11 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
 
 from crm import create_app
 from crm.extensions import db, migrate
+from crm.models.audit import APPEND_ONLY_MESSAGE
 from crm.models.sorting import compared_by_autogenerate, in_ukrainian_order
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -114,3 +116,20 @@ def test_every_revision_upgrades_and_downgrades_in_turn(migration_app):
     assert user_tables() == set()
     upgrade(directory=MIGRATIONS)
     assert user_tables() == set(db.metadata.tables)
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"]
+)
+def test_upgrade_makes_the_audit_trail_append_only(migration_app, statement):
+    upgrade(directory=MIGRATIONS)
+    db.session.execute(
+        text(
+            "INSERT INTO audit_events (at, actor, action, entity, changes) "
+            "VALUES (CURRENT_TIMESTAMP, 'system', 'create', 'customer', '{}')"
+        )
+    )
+    db.session.commit()
+
+    with pytest.raises(DatabaseError, match=APPEND_ONLY_MESSAGE), db.engine.begin() as connection:
+        connection.execute(text(statement))

@@ -5,9 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
-from crm.audit.recorder import AuditGap
+from crm.audit.recorder import AuditGap, record_flush
 from crm.extensions import db
 from crm.loans.services.payments import record_payment
 from crm.models import Customer, Role
@@ -170,16 +171,29 @@ def test_a_delete_keeps_the_values_it_removed(app, events):
     assert event.changes["last_name"] == ["Коваль", None]
 
 
-def test_record_payment_adds_one_insert_for_the_trail(app, active, manager, count_queries):
+def post_payment(loan, by, reference: str, count_queries) -> list[str]:
+    """The statements record_payment and its commit send."""
     with count_queries() as log:
         record_payment(
             db.session,
-            active,
+            loan,
             amount=Decimal("888.49"),
             paid_on=date(2025, 1, 20),
-            reference="BANK-2",
-            by=manager,
+            reference=reference,
+            by=by,
         )
         db.session.commit()
-    inserts = [s for s in log.statements if s.lstrip().upper().startswith("INSERT INTO AUDIT")]
-    assert len(inserts) == 1
+    return log.statements
+
+
+def test_the_trail_costs_a_payment_one_statement(app, active, manager, count_queries):
+    audited = post_payment(active, manager, "BANK-1", count_queries)
+    event.remove(Session, "after_flush", record_flush)
+    try:
+        unaudited = post_payment(active, manager, "BANK-2", count_queries)
+    finally:
+        event.listen(Session, "after_flush", record_flush)
+
+    added = [statement for statement in audited if statement not in unaudited]
+    assert len(audited) == len(unaudited) + 1
+    assert [statement.split("(")[0].strip() for statement in added] == ["INSERT INTO audit_events"]
