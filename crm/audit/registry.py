@@ -68,7 +68,7 @@ class Audited:
     #: Columns whose values are secret: the event says they changed, not what to.
     hidden: frozenset[str] = frozenset()
     #: Columns that change without anyone changing the record (versions, derived text).
-    ignored: frozenset[str] = VERSION
+    ignored: frozenset[str] = frozenset()
     #: The action's name when it is more than create/update/delete: (record, kind, changes)
     #: → a name, or None for the kind.
     action: Callable[[object, str, dict], str | None] = _no_action
@@ -88,11 +88,12 @@ AUDITED: dict[type, Audited] = {
         customer_id=lambda customer: customer.id,
         ignored=VERSION | {"search_text"},
     ),
-    Product: Audited("product"),
+    Product: Audited("product", ignored=VERSION),
     Loan: Audited(
         "loan",
         customer_id=lambda loan: loan.customer_id,
         loan_id=lambda loan: loan.id,
+        ignored=VERSION,
         action=_loan_action,
         follows_step=True,
     ),
@@ -112,6 +113,7 @@ AUDITED: dict[type, Audited] = {
         "user",
         customer_id=lambda user: user.customer_id,
         hidden=frozenset({"password_hash"}),
+        ignored=VERSION,
     ),
 }
 
