@@ -29,6 +29,10 @@ LIFECYCLE_ACTIONS = {
     (LoanStatus.PENDING, LoanStatus.WITHDRAWN): "withdraw",
     (LoanStatus.ACTIVE, LoanStatus.WRITTEN_OFF): "write_off",
 }
+#: The actions of changes to records; every other action is a security event.
+RECORD_ACTIONS = frozenset(
+    {"create", "update", "delete", "payment", "reversal", *LIFECYCLE_ACTIONS.values()}
+)
 #: Bookkeeping every versioned model keeps: not a change anyone made.
 VERSION = frozenset({"version"})
 

@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from crm.audit.registry import RECORD_ACTIONS
 from crm.extensions import db
+from crm.models import AuditEvent
 from tests.fuzz.hostile import MISSING, SWEEP, hostile_values
 from tests.fuzz.routes import POST_ROUTES, Route, World, log_in, resolve
 
@@ -46,6 +48,8 @@ def test_every_post_route_is_fuzzed(app):
 
 
 def snapshot() -> dict[str, Any]:
+    """What the database holds: the rows of COMPARED_ROWS, the number of rows elsewhere, and
+    of the trail's events only those of records (a refusal is itself a security event)."""
     db.session.rollback()
     state = {}
     for table in db.metadata.sorted_tables:
@@ -54,6 +58,9 @@ def snapshot() -> dict[str, Any]:
             state[table.name] = db.session.execute(statement).all()
         else:
             state[table.name] = db.session.scalar(select(func.count()).select_from(table))
+    state[AuditEvent.__tablename__] = db.session.scalar(
+        select(func.count()).where(AuditEvent.action.in_(RECORD_ACTIONS))
+    )
     return state
 
 
