@@ -1,23 +1,27 @@
 """`flask audit export`, run through Flask's CLI runner over events written by real changes:
 the keys and their order, CSV that a spreadsheet cannot run, the period's bounds, bad dates,
-and the batches it reads in."""
+the batches it reads in; and the archiving and pruning docs/AUDIT.md tells deployers to do."""
 
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask_babel import refresh
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+from sqlalchemy.exc import DBAPIError
 
 from crm.audit import export
 from crm.extensions import db
 from crm.models import AuditEvent, Customer, Role
-from crm.models.audit import SYSTEM
+from crm.models.audit import APPEND_ONLY, SYSTEM
 from tests import factories
 
 MARCH_1 = datetime(2025, 3, 1, tzinfo=UTC)
+DOCS = Path(__file__).parents[2] / "docs" / "AUDIT.md"
 
 
 def run_export(runner, *args: str):
@@ -241,3 +245,46 @@ def test_export_help_and_mistakes_speak_the_language_of_the_shell(app, runner):
         assert english not in help_text.output
     assert mistake.exit_code == 2
     assert "'2025-02-30' — не дата: пишіть її як YYYY-MM-DD" in mistake.output
+
+
+def documented_sql(dialect: str) -> dict[str, list[str]]:
+    """The statements docs/AUDIT.md gives to prune the trail on `dialect` ("prune", without
+    BEGIN and COMMIT), to count what a prune removes ("count") and to try the guard ("try")."""
+    blocks = [
+        [line.strip() for line in block.splitlines() if line.strip()]
+        for block in re.findall(r"```sql\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    ]
+    begin = "BEGIN IMMEDIATE;" if dialect == "sqlite" else "BEGIN;"
+    [prune] = [lines for lines in blocks if lines[0] == begin and "COMMIT;" in lines]
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[dialect]
+    counts = [line.split("--")[0] for lines in blocks for line in lines if line.endswith(name)]
+    [attempt] = [lines[1:-1] for lines in blocks if lines[-1] == "ROLLBACK;"]
+    return {
+        "prune": [line.removesuffix(";") for line in prune[1:-1]],
+        "count": [line.strip().removesuffix(";") for line in counts],
+        "try": [line.removesuffix(";") for line in attempt],
+    }
+
+
+def test_the_documented_archive_and_prune_work_and_put_the_guard_back(runner, clock):
+    dialect = db.engine.dialect.name
+    sql = documented_sql(dialect)
+    created, dropped = APPEND_ONLY[dialect]
+    guard = [statement for statement in sql["prune"] if not statement.startswith("DELETE")]
+    assert len(guard) == 2
+    assert set(guard) <= set(created) | set(dropped)  # copied from the model, not retyped
+    customer_at(clock, datetime(2024, 1, 1, tzinfo=UTC) - timedelta(microseconds=1))
+    kept = customer_at(clock, datetime(2024, 1, 1, tzinfo=UTC))
+
+    archive = exported(runner, "--until", "2023-12-31")
+    [count] = sql["count"]
+    assert db.session.scalar(text(count)) == len(archive) == 1
+    for statement in sql["prune"]:
+        db.session.execute(text(statement))
+    db.session.commit()
+
+    assert [event["entity_id"] for event in exported(runner)] == [kept.id]
+    [attempt] = sql["try"]
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text(attempt))
+    db.session.rollback()
