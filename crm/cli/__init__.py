@@ -1,9 +1,11 @@
-"""Command-line tools: `flask --app wsgi users …`, `demo …` and `loans …`, a module per group."""
+"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …` and `audit …`, a module
+per group."""
 
 from pathlib import Path
 
 from flask import Flask
 
+from crm.cli.audit import audit
 from crm.cli.demo import demo
 from crm.cli.loans import loans
 from crm.cli.users import users
@@ -15,3 +17,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(loans)
+    app.cli.add_command(audit)

@@ -91,6 +91,17 @@ class DemoSummary:
     def loans(self) -> int:
         return sum(self.loans_by_status.values())
 
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind the load wrote, by name."""
+        return {
+            "products": self.products,
+            "staff": self.staff,
+            "customers": self.customers,
+            "loans": self.loans,
+            "installments": self.installments,
+            "payments": self.payments,
+        }
+
     def describe(self) -> str:
         by_status = ", ".join(
             f"{STATUS_LABELS[status]} {self.loans_by_status[status]:,}" for status in LoanStatus

@@ -26,7 +26,9 @@ from crm.lending.status import LoanStatus
 from crm.loans.queries import overdue as queue
 from crm.loans.queries import portfolio
 from crm.models import (
+    AuditEvent,
     Customer,
+    Installment,
     Loan,
     Payment,
     PaymentAllocation,
@@ -34,6 +36,7 @@ from crm.models import (
     Role,
     User,
 )
+from crm.models.audit import SYSTEM
 from crm.models.customer import search_key
 from crm.validation import normalise_phone
 from tests import factories
@@ -351,3 +354,36 @@ def test_demo_load_adds_to_existing_customers_without_clashing(runner, rows_in):
     assert min(new_ids) > existing.id
     # The id sequence moved past the demo's ids, so the next ordinary insert works.
     assert factories.CustomerFactory().id > max(new_ids)
+
+
+def test_demo_load_writes_one_event_for_its_bulk_rows(runner, rows_in, clock):
+    load(runner, "--customers", "7")
+
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "demo_load"))
+    assert (event.actor, event.command, event.entity, event.entity_id) == (
+        SYSTEM,
+        "demo load",
+        "demo",
+        None,
+    )
+    assert aware(event.at) == clock.now
+    assert event.changes == {
+        "products": [None, rows_in(Product)],
+        "staff": [None, len(MANAGERS) + 1],
+        "customers": [None, 7],
+        "loans": [None, rows_in(Loan)],
+        "installments": [None, rows_in(Installment)],
+        "payments": [None, rows_in(Payment)],
+    }
+    # The rows written through the session have their own events; the bulk rows have none.
+    entities = set(db.session.scalars(select(AuditEvent.entity).distinct()))
+    assert entities == {"demo", "product", "user"}
+
+
+def test_demo_load_refused_writes_no_demo_event(runner):
+    factories.ProductFactory()
+
+    assert load(runner, "--customers", "5").exit_code != 0
+    assert load(runner, "--customers", "5", "--if-empty").exit_code == 0
+
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "demo_load")) is None
