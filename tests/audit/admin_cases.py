@@ -2,6 +2,7 @@
 with the fuzz test's valid forms (tests/fuzz/routes.py ADMIN_VALUES), its bulk actions and
 its list's inline edits, and the end of a user's sessions."""
 
+from collections.abc import Callable
 from unittest.mock import ANY
 
 from crm.models import Customer, Product, User
@@ -143,6 +144,20 @@ def role_and_password_changed(ctx: Ctx) -> list[Event]:
     ]
 
 
+def deactivated(ctx: Ctx) -> list[Event]:
+    """An unticked Active: the login and its sessions end, in one event each."""
+    w = ctx.world
+    changes = {
+        "full_name": [ctx.stored(User, w.user, "full_name"), "Нова Менеджерка"],
+        "active": [True, False],
+    }
+    ended = {"reason": "deactivated", "sessions": 1, "by": w.admin}
+    return [
+        user_event(ctx, "update", "user", changes),
+        security_event(ctx, "session_ended", "user", actor="admin", **ended),
+    ]
+
+
 def user_deleted(ctx: Ctx) -> list[Event]:
     changes = {
         "email": [ctx.email("spare_user"), None],
@@ -166,9 +181,14 @@ def edit_of_role_and_password(world: World) -> dict:
     return form | {"role": "admin", "password": NEW_PASSWORD}
 
 
-def create_of_inactive_login(world: World) -> dict:
-    form = dict(resolve(POST_ROUTES["user.create_view"].form, world))
-    del form["active"]  # an unticked box is not posted
+def unticked(endpoint: str) -> Callable[[World], dict]:
+    """The fuzz test's form of `endpoint` with Active unticked (an unticked box is not posted)."""
+
+    def form(world: World) -> dict:
+        values = dict(resolve(POST_ROUTES[endpoint].form, world))
+        del values["active"]
+        return values
+
     return form
 
 
@@ -195,7 +215,7 @@ ADMIN_CASES: dict[str, Case] = {
     "user.create_view": Case(user_created),
     "user.create_view (inactive)": Case(
         lambda ctx: user_created(ctx, active=False),
-        with_form("user.create_view", create_of_inactive_login),
+        with_form("user.create_view", unticked("user.create_view")),
         known_gap=(
             "crm/admin/users.py create_record sets `active` after create_user() has flushed "
             "the new login: a create event (active true) and an update event (to false)"
@@ -205,6 +225,11 @@ ADMIN_CASES: dict[str, Case] = {
     "user.edit_view (role and password)": Case(
         role_and_password_changed,
         with_form("user.edit_view", edit_of_role_and_password),
+        setup=manager_logged_in_elsewhere,
+    ),
+    "user.edit_view (deactivate)": Case(
+        deactivated,
+        with_form("user.edit_view", unticked("user.edit_view")),
         setup=manager_logged_in_elsewhere,
     ),
     "user.delete_view": Case(user_deleted),

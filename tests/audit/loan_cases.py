@@ -7,7 +7,7 @@ from unittest.mock import ANY
 
 from crm.extensions import db
 from crm.models import Loan
-from tests.audit.cases import PAID_ON, Case, Ctx, loan_event, owed, payment_id
+from tests.audit.cases import PAID_ON, Case, Ctx, loan_event, nothing, owed, payment_id
 from tests.audit.expected import Event
 from tests.fuzz.routes import Route, World
 from tests.loans.conftest import pay
@@ -200,6 +200,14 @@ LOAN_CASES: dict[str, Case] = {
         Route(
             lambda w: f"/loans/{w.active}/payments",
             lambda w: {"amount": owed(w.active), "paid_on": PAID_ON, "reference": "BANK-2"},
+        ),
+    ),
+    # The World's payment again (its reference): already recorded, so nothing is written.
+    "loans.record_payment (posted again)": Case(
+        nothing,
+        Route(
+            lambda w: f"/loans/{w.active}/payments",
+            {"amount": "100.00", "paid_on": PAID_ON, "reference": "BANK-0"},
         ),
     ),
     "loans.reverse_payment": Case(reversed_interest),

@@ -3,7 +3,9 @@ language. The admin (the fuzz test's log_in, password confirmed) posts unless a 
 `anonymous`."""
 
 import pyotp
+from werkzeug.security import generate_password_hash
 
+from crm.extensions import db
 from tests import factories
 from tests.audit.cases import SECRET_INPUT, Case, Ctx, nothing, security_event, user_event
 from tests.audit.expected import Event
@@ -45,6 +47,21 @@ def code_of_a_new_factor(ctx: Ctx) -> dict:
     return {"code": pyotp.TOTP(secret).at(ctx.clock.now)}
 
 
+def older_hash(ctx: Ctx) -> None:
+    """The admin's password hashed with other parameters than today's: a log-in hashes it
+    again (crm.auth.services.check_login)."""
+    admin = ctx.user("admin")
+    admin.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    db.session.commit()
+
+
+def logged_in_with_a_new_hash(ctx: Ctx) -> list[Event]:
+    return [
+        user_event(ctx, "update", "admin", {"password_hash": ["***", "***"]}),
+        security_event(ctx, "log_in", remember=True),
+    ]
+
+
 def enrolled(ctx: Ctx) -> None:
     enrol_admin(ctx)
 
@@ -69,6 +86,14 @@ def logged_in_with_recovery_code(ctx: Ctx) -> list[Event]:
 
 ACCOUNT_CASES: dict[str, Case] = {
     "auth.login": Case(lambda ctx: [security_event(ctx, "log_in", remember=True)]),
+    "auth.login (an older hash)": Case(
+        logged_in_with_a_new_hash,
+        setup=older_hash,
+        known_gap=(
+            "the new hash is flushed before the log-in names its user (crm/auth/routes.py "
+            "login, crm/audit/context.py current_stamp): its update event is by 'anonymous'"
+        ),
+    ),
     "auth.login_code": Case(
         logged_in_with_code, Route(CODE_PAGE, anonymous=True), setup=code_from_the_app
     ),
