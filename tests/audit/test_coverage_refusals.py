@@ -1,6 +1,7 @@
 """A refused change writes no event of a record: bad input, a form built from a version
-someone else has since saved over, and a manager posting to an admin's route (a 403, which
-writes its access_refused security event and nothing else).
+someone else has since saved over, and a manager posting to an admin's route. A refusal
+writes its security event where it has one, and nothing else: a 403 its access_refused, a
+wrong password its log_in_failed.
 
 Every route whose valid post changes a record (its case in tests/audit/*_cases.py expects a
 record event) needs a bad input here, and every form that carries a version a stale post.
@@ -15,6 +16,7 @@ from sqlalchemy import update
 from crm.audit.registry import RECORD_ACTIONS
 from crm.extensions import db
 from crm.models import Customer, Loan, Product, User
+from crm.models.audit import ANONYMOUS
 from tests.audit.cases import Ctx, endpoint_of
 from tests.audit.expected import (
     Event,
@@ -32,6 +34,7 @@ Values = Mapping[str, Any] | Callable[[World], Mapping[str, Any]]
 
 #: For each route that changes records, values (form fields) that it refuses.
 BAD_INPUT: dict[str, Values] = {
+    "auth.login": {"password": "not-the-password"},
     "auth.password": {"password": "short", "confirm": "short"},
     "language.switch": {"language": "xx"},
     "loans.start": {"disbursed_on": "2999-01-01"},
@@ -124,15 +127,30 @@ def assert_refused_without_a_trace(client, response, before, last: int) -> None:
     assert audited_rows() == before
 
 
+def failed_log_in(world: World) -> list[Event]:
+    """A refused log-in's security event: nobody is logged in, so its actor is anonymous."""
+    email = db.session.get(User, world.admin).email
+    changes = {"email": [None, email], "reason": [None, "wrong_password"]}
+    return [Event("log_in_failed", "user", None, changes, ANONYMOUS, None, None)]
+
+
+#: The security events a refusal writes, where it writes one.
+REFUSAL_EVENTS = {"auth.login": failed_log_in}
+
+
 @pytest.mark.parametrize("endpoint", sorted(BAD_INPUT))
-def test_bad_input_is_refused_without_an_event(app, client, endpoint):
+def test_bad_input_is_refused_without_a_record_event(app, client, endpoint):
     world = World.build()
-    log_in(client, world)
+    if not POST_ROUTES[endpoint].anonymous:
+        log_in(client, world)
+    expected = REFUSAL_EVENTS.get(endpoint, lambda _world: [])(world)
     before, last = audited_rows(), last_event_id()
 
     response = post(client, endpoint, world, BAD_INPUT[endpoint])
 
-    assert_refused_without_a_trace(client, response, before, last)
+    assert refused(client, response), response.status_code
+    assert_events(expected, written_since(last), actor_of(world))
+    assert audited_rows() == before
 
 
 def someone_else_saves(model: type, record_id: int) -> None:
