@@ -118,10 +118,13 @@ def update_user(
     user.active = active
     user.full_name = name
     user.customer = customer
+    if password:
+        # Before any session ends (which flushes): the change is one flush, one audit event.
+        user.set_password(password)
     if lock_out is not None:
         end_sessions(session, user, reason=lock_out, by=acting_user)
     if password:
-        set_password(session, user, password, keep=keep, by=acting_user)
+        end_sessions(session, user, reason=SessionEnd.PASSWORD_CHANGED, keep=keep, by=acting_user)
     session.flush()
     return user
 
