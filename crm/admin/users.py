@@ -82,17 +82,15 @@ class UserAdmin(StaffModelView):
         return refused
 
     def create_record(self, session, data):
-        user = create_user(
+        return create_user(
             session,
             data["email"] or "",
             data["password"] or "",
             data["role"],
             full_name=data["full_name"],
             customer=data["customer"],
+            active=bool(data["active"]),
         )
-        user.active = bool(data["active"])
-        session.flush()
-        return user
 
     def update_record(self, session, user, data, expected_version):
         updated = update_user(

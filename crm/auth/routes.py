@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm import clock
+from crm.audit.context import act_as
 from crm.auth import bp
 from crm.auth.access import ANY_ROLE, roles_required
 from crm.auth.events import refusal_event, security_event
@@ -31,7 +32,9 @@ def login():
     if form.validate_on_submit():
         check = check_login(db.session, form.email.data, form.password.data)
         if check.user is not None:
-            db.session.commit()  # a password hash brought up to today's parameters
+            # A password hash brought up to today's parameters, changed by its owner.
+            act_as(check.user)
+            db.session.commit()
             remember, next_url = form.remember.data, request.args.get("next")
             if check.user.second_factor is not None:
                 return start_second_step(check.user, remember=remember, next_url=next_url)
@@ -197,11 +200,17 @@ def logout_everywhere():
 
 @bp.route("/password", methods=["GET", "POST"])
 @roles_required(*ANY_ROLE)
+@limit_guessing(
+    "change_password",
+    lambda: f"user:{current_user.id}",
+    per_account="CODE_LIMIT_PER_ACCOUNT",
+)
 def password():
     user = current_user._get_current_object()
     form = PasswordForm()
     if form.validate_on_submit():
         if not user.check_password(form.current_password.data):
+            refusal_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
             form.current_password.errors.append(_("This is not your current password."))
         else:
             try:

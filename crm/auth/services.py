@@ -35,7 +35,8 @@ def check_login(session: Session, email: str, password: str) -> LoginCheck:
     Every outcome costs one password hash with today's parameters (an unknown e-mail is
     checked against a hash of nothing, an inactive login's password is checked too), so
     that the time taken does not tell which addresses have logins. A right password whose
-    hash was made with older parameters is hashed again (flushed; the caller commits).
+    hash was made with older parameters is hashed again (not flushed: the caller names the
+    user as the actor of that change, then commits).
     """
     user = session.scalar(select(User).where(User.email == login_email(email)))
     if user is None:
@@ -47,7 +48,6 @@ def check_login(session: Session, email: str, password: str) -> LoginCheck:
         return LoginCheck(None, "inactive")
     if user.password_needs_rehash:
         user.set_password(password)
-        session.flush()
     return LoginCheck(user)
 
 
@@ -64,8 +64,10 @@ def create_user(
     *,
     full_name: str | None = None,
     customer: Customer | None = None,
+    active: bool = True,
 ) -> User:
-    """Add a login; raises FieldError for a bad or taken e-mail, a short password, a bad link."""
+    """Add a login (`active` False: one that cannot log in yet); raises FieldError for a bad
+    or taken e-mail, a short password, a bad link."""
     address = _free_email(session, email)
     _check_password(password, user_inputs=(address, full_name))
     _check_customer_link(role, customer)
@@ -74,6 +76,7 @@ def create_user(
         role=role,
         full_name=_clean_full_name(full_name),
         customer=customer,
+        active=active,
     )
     user.set_password(password)
     session.add(user)

@@ -216,10 +216,6 @@ ADMIN_CASES: dict[str, Case] = {
     "user.create_view (inactive)": Case(
         lambda ctx: user_created(ctx, active=False),
         with_form("user.create_view", unticked("user.create_view")),
-        known_gap=(
-            "crm/admin/users.py create_record sets `active` after create_user() has flushed "
-            "the new login: a create event (active true) and an update event (to false)"
-        ),
     ),
     "user.edit_view": Case(user_edited),
     "user.edit_view (role and password)": Case(

@@ -89,10 +89,6 @@ ACCOUNT_CASES: dict[str, Case] = {
     "auth.login (an older hash)": Case(
         logged_in_with_a_new_hash,
         setup=older_hash,
-        known_gap=(
-            "the new hash is flushed before the log-in names its user (crm/auth/routes.py "
-            "login, crm/audit/context.py current_stamp): its update event is by 'anonymous'"
-        ),
     ),
     "auth.login_code": Case(
         logged_in_with_code, Route(CODE_PAGE, anonymous=True), setup=code_from_the_app

@@ -85,3 +85,15 @@ def test_a_password_change_is_recorded_without_the_password(client, login, manag
     [event] = events(action="password_changed")
     assert event.actor_id == manager.id
     assert new not in str([e.changes for e in events()])
+
+
+def test_guessing_the_current_password_is_recorded_and_limited(client, login, manager, events):
+    login(manager)
+    wrong = {"current_password": "guess", "password": "x" * 20, "confirm": "x" * 20}
+    answers = [client.post("/auth/password", data=wrong).status_code for _ in range(12)]
+
+    assert answers[0] == 422
+    assert answers[-1] == 429
+    refused = events(action="reauthentication_failed")
+    assert refused
+    assert all(event.entity_id == manager.id for event in refused)
