@@ -1,9 +1,10 @@
 """What every template can use: the filters that write values for the user's language,
-the words for stored values, and the colours of the status badges."""
+the words for stored values, the colours of the status badges, and how audit events read."""
 
 from flask import Flask
 from flask_babel import get_locale
 
+from crm.audit import display as audit
 from crm.i18n.formats import amount, day, money, number, percent, phone
 from crm.i18n.labels import BUCKET_LABELS, CATEGORY_LABELS, REPAYMENT_LABELS, STATUS_LABELS
 from crm.i18n.locale import LANGUAGE_NAMES
@@ -45,3 +46,9 @@ def register(app: Flask) -> None:
     app.add_template_global(BUCKET_LABELS, "bucket_labels")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
+    # templates/_macros/audit.html
+    app.add_template_global(audit.action_label, "audit_action")
+    app.add_template_global(audit.actor_label, "audit_actor")
+    app.add_template_global(audit.record_name, "audit_record")
+    app.add_template_global(audit.record_url, "audit_record_url")
+    app.add_template_global(audit.changed_fields, "audit_changes")

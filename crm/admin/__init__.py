@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from crm.admin.audit import AuditAdmin
 from crm.admin.base import StaffIndexView
 from crm.admin.customers import CustomerAdmin
 from crm.admin.loans import LoanAdmin
@@ -12,7 +13,7 @@ from crm.admin.products import ProductAdmin
 from crm.admin.users import UserAdmin
 from crm.extensions import db
 from crm.headers import csp_nonce
-from crm.models import Customer, Loan, Product, User
+from crm.models import AuditEvent, Customer, Loan, Product, User
 
 
 def init_admin(app: Flask) -> Admin:
@@ -31,5 +32,8 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(LoanAdmin(Loan, db, name=_l("Loans")))
     admin.add_view(ProductAdmin(Product, db, name=_l("Products")))
     admin.add_view(UserAdmin(User, db, name=_l("Users")))
+    admin.add_view(
+        AuditAdmin(AuditEvent, db, name=_l("Audit trail"), endpoint="audit_trail", url="audit")
+    )
     admin.init_app(app)
     return admin

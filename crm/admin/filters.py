@@ -64,6 +64,14 @@ class ChoiceFilter(FilterEqual):
         return self.coerce(value)
 
 
+class TypedTextFilter(FilterEqual):
+    """An "equals" filter on a text column stored lower-case (an e-mail), for text typed in
+    any case; NUL, which PostgreSQL refuses in a parameter, is never part of one."""
+
+    def clean(self, value):
+        return str(value).replace("\x00", "").strip().lower()
+
+
 def enum_filter(
     column, name: str, enum_class: type[Enum], labels: Mapping[Enum, str]
 ) -> ChoiceFilter:

@@ -1,10 +1,11 @@
 from flask import current_app, render_template, request, url_for
 
+from crm.audit.queries import customer_history
 from crm.customers import bp, queries
 from crm.extensions import db
 from crm.loans.queries.loans import customer_loans, loan_counts_by_status
 from crm.models import Customer
-from crm.paging import paginate
+from crm.paging import page_number, paginate, per_page
 
 #: Flask-Admin's edit form for a customer; the admin registers it.
 ADMIN_EDIT_ENDPOINT = "customer.edit_view"
@@ -29,6 +30,9 @@ def detail(customer_id: int):
         counts={status: count for status, count in counts.items() if count},
         loan_count=sum(counts.values()),
         admin_edit_url=admin_edit_url(customer),
+        history=customer_history(
+            db.session, customer.id, page=page_number("history_page"), per_page=per_page()
+        ),
     )
 
 

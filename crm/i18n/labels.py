@@ -3,10 +3,12 @@ stored values stay English identifiers."""
 
 from flask_babel import lazy_gettext as _l
 
+from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.models import ProductCategory, Role
+from crm.models import ProductCategory, Role, SessionEnd
+from crm.models.audit import ANONYMOUS, SYSTEM
 
 STATUS_LABELS = {
     LoanStatus.PENDING: _l("Pending"),
@@ -45,3 +47,167 @@ BUCKET_LABELS = {
 def status_word(status: LoanStatus) -> str:
     """The status as a word inside a sentence ("loan #7 is refused")."""
     return str(STATUS_LABELS[status]).lower()
+
+
+# --- The audit trail (crm.models.AuditEvent) ------------------------------------------------
+
+#: What each action of the trail is called: the changes (crm.audit.registry names the
+#: lifecycle steps, payments and reversals) and the security events (crm.auth.events).
+ACTION_LABELS = {
+    "create": _l("Created"),
+    "update": _l("Updated"),
+    "delete": _l("Deleted"),
+    "start": _l("Loan started"),
+    "refuse": _l("Application refused"),
+    "withdraw": _l("Application withdrawn"),
+    "write_off": _l("Written off"),
+    "payment": _l("Payment recorded"),
+    "reversal": _l("Payment reversed"),
+    "log_in": _l("Logged in"),
+    "log_in_failed": _l("Log-in failed"),
+    "locked_out": _l("Locked out"),
+    "log_out": _l("Logged out"),
+    "sessions_ended_everywhere": _l("Logged out everywhere"),
+    "session_ended": _l("Sessions ended by someone else"),
+    "password_changed": _l("Password changed"),
+    "reauthentication_failed": _l("Password confirmation failed"),
+    "second_factor_enrolled": _l("Second factor set up"),
+    "second_factor_removed": _l("Second factor removed"),
+    "second_factor_failed": _l("Wrong second-factor code"),
+    "recovery_code_used": _l("Recovery code used"),
+    "recovery_codes_renewed": _l("Recovery codes renewed"),
+    "access_refused": _l("Access refused"),
+}
+
+#: The kinds of record the trail speaks of (AuditEvent.entity).
+ENTITY_LABELS = {
+    "customer": _l("Customer"),
+    "product": _l("Product"),
+    "loan": _l("Loan"),
+    "installment": _l("Installment"),
+    "payment": _l("Payment"),
+    "user": _l("Login"),
+}
+
+#: The actors that are nobody's e-mail (AuditEvent.actor).
+ACTOR_LABELS = {
+    SYSTEM: _l("System"),
+    ANONYMOUS: _l("Anonymous visitor"),
+}
+
+#: What each changed field is called, by entity: the columns of the audited models and the
+#: facts of the security events (entity "user"); tests/audit/test_display.py checks that
+#: every audited column has one.
+_SHARED_FIELDS = {
+    "customer_id": _l("Customer"),
+    "product_id": _l("Product"),
+    "loan_id": _l("Loan"),
+    "email": _l("E-mail"),
+    "amount": _l("Amount"),
+    "annual_rate": _l("Rate, % a year"),
+    "paid_on": _l("Paid on"),
+    "active": _l("Active"),
+    "created_at": _l("Created"),
+}
+FIELD_LABELS = {
+    "customer": {
+        **_SHARED_FIELDS,
+        "last_name": _l("Last name"),
+        "first_name": _l("First name"),
+        "patronymic": _l("Patronymic"),
+        "phone": _l("Phone"),
+        "birth_date": _l("Date of birth"),
+        "tax_id": _l("Tax id"),
+        "address": _l("Address"),
+        "manager_id": _l("Manager"),
+    },
+    "product": {
+        **_SHARED_FIELDS,
+        "name": _l("Name"),
+        "category": _l("Category"),
+        "description": _l("Description"),
+        "min_amount": _l("Smallest amount"),
+        "max_amount": _l("Largest amount"),
+        "min_term": _l("Shortest term, months"),
+        "max_term": _l("Longest term, months"),
+        "repayment_method": _l("Repayment"),
+    },
+    "loan": {
+        **_SHARED_FIELDS,
+        "term_months": _l("Term, months"),
+        "status": _l("Status"),
+        "created_at": _l("Applied"),
+        "decided_at": _l("Decided"),
+        "decided_by_id": _l("Decided by"),
+        "refusal_reason": _l("Refusal reason"),
+        "disbursed_on": _l("Disbursed on"),
+        "write_off_reason": _l("Write-off reason"),
+        "written_off_at": _l("Written off"),
+        "written_off_by_id": _l("Written off by"),
+        "principal_outstanding": _l("Principal outstanding"),
+        "oldest_unpaid_due_on": _l("Oldest unpaid due date"),
+    },
+    "installment": {
+        **_SHARED_FIELDS,
+        "number": _l("Number"),
+        "due_date": _l("Due date"),
+        "principal": _l("Principal"),
+        "interest": _l("Interest"),
+        "principal_paid": _l("Principal paid"),
+        "interest_paid": _l("Interest paid"),
+    },
+    "payment": {
+        **_SHARED_FIELDS,
+        "reference": _l("Reference"),
+        "recorded_by_id": _l("Recorded by"),
+        "recorded_at": _l("Recorded"),
+        "reversed_at": _l("Reversed"),
+        "reversed_by_id": _l("Reversed by"),
+        "reversal_reason": _l("Reversal reason"),
+    },
+    "user": {
+        **_SHARED_FIELDS,
+        "full_name": _l("Full name"),
+        "password_hash": _l("Password"),
+        "role": _l("Role"),
+        "locale": _l("Language"),
+        # The facts of the security events (crm.auth.events).
+        "reason": _l("Reason"),
+        "remember": _l("Remember me"),
+        "by": _l("By"),
+        "sessions": _l("Sessions"),
+        "left": _l("Recovery codes left"),
+        "step": _l("Step"),
+        "method": _l("Method"),
+        "path": _l("Page"),
+        "scope": _l("Limited by"),
+        "limit": _l("Limit"),
+        "account": _l("Account"),
+    },
+}
+
+#: Why a log-in failed (crm.auth.services.LoginCheck) or a session ended (SessionEnd).
+_REASON_LABELS = {
+    "unknown_email": _l("Unknown e-mail"),
+    "wrong_password": _l("Wrong password"),
+    "inactive": _l("Login deactivated"),
+    SessionEnd.LOG_OUT: _l("Logged out"),
+    SessionEnd.LOG_OUT_EVERYWHERE: _l("Logged out everywhere"),
+    SessionEnd.PASSWORD_CHANGED: _l("Password changed"),
+    SessionEnd.DEACTIVATED: _l("Login deactivated"),
+    SessionEnd.ROLE_CHANGED: _l("Role changed"),
+    SessionEnd.ENDED_BY_ADMIN: _l("Ended by an admin"),
+}
+
+#: Stored values shown by their labels, by (entity, field); every other value is shown as
+#: stored. (The enums are StrEnums: a member and its stored text look up the same entry.)
+VALUE_LABELS = {
+    ("loan", "status"): STATUS_LABELS,
+    ("product", "category"): CATEGORY_LABELS,
+    ("product", "repayment_method"): REPAYMENT_LABELS,
+    ("user", "role"): ROLE_LABELS,
+    ("user", "locale"): {code: names[1] for code, names in LANGUAGE_NAMES.items()},
+    ("user", "reason"): _REASON_LABELS,
+    ("user", "by"): {SYSTEM: ACTOR_LABELS[SYSTEM]},
+    ("user", "step"): {"log_in": _l("Log-in"), "confirm": _l("Password confirmation")},
+}

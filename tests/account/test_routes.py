@@ -1,6 +1,7 @@
 import re
 from decimal import Decimal
 
+from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.models import Role
 from tests import factories
@@ -55,3 +56,21 @@ def test_account_has_no_links_to_staff_pages(client, login, customer_user):
     html = client.get("/account/").get_data(as_text=True)
     assert 'href="/customers/' not in html
     assert 'href="/loans/' not in html
+
+
+def test_a_customer_never_reads_the_audit_trail(client, login, customer_user, manager):
+    """The trail names staff, their addresses and every change: staff only."""
+    customer = customer_user.customer
+    loan = factories.LoanFactory(customer=customer)
+    customer.phone = "+380677654321"
+    loan.amount = Decimal("12000.00")
+    db.session.commit()
+    login(customer_user)
+
+    for path in (f"/customers/{customer.id}", f"/loans/{loan.id}", "/admin/audit/"):
+        assert client.get(path).status_code == 403, path
+    html = client.get("/account/").get_data(as_text=True)
+
+    assert 'id="history"' not in html
+    for trace in ("History", "+380677654321", "Updated", "Created", "System", manager.email):
+        assert trace not in html

@@ -1,4 +1,5 @@
-"""The customer and the product that the admin's loan forms are filled in with."""
+"""The customer and the product that the admin's loan forms are filled in with, and loans
+for the audit trail's pages."""
 
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ import pytest
 
 from crm.extensions import db
 from tests import factories
+from tests.loans.conftest import active, pending  # noqa: F401 (loans the trail records)
 
 
 @pytest.fixture

@@ -49,14 +49,16 @@ def customer_loans(session: Session, customer_id: int, *, newest: bool = False) 
 
 
 def loan_detail_options() -> list:
-    """What the loan page shows beside the loan itself: the customer, product and decider
-    in the loan's query, then the schedule and the payments (with who recorded and reversed
-    them, and their allocations) in one query each, however many rows they have.
-    Allocations find their installments among those already loaded, without a query."""
+    """What the loan page shows beside the loan itself: the customer, product, decider
+    and writer-off in the loan's query, then the schedule and the payments (with who
+    recorded and reversed them, and their allocations) in one query each, however many
+    rows they have. Allocations find their installments among those already loaded,
+    without a query."""
     return [
         joinedload(Loan.customer),
         joinedload(Loan.product),
         joinedload(Loan.decided_by),
+        joinedload(Loan.written_off_by),
         selectinload(Loan.installments),
         selectinload(Loan.payments).options(
             joinedload(Payment.recorded_by),

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.audit.queries import loan_history
 from crm.auth.access import roles_required
 from crm.clock import lender_today
 from crm.extensions import db
@@ -32,7 +33,7 @@ from crm.loans.queries.loans import loan_detail_options, loans_list
 from crm.loans.queries.servicing import loan_servicing, schedule_preview
 from crm.loans.services import lifecycle, payments
 from crm.models import Loan, Payment, Role
-from crm.paging import paginate
+from crm.paging import page_number, paginate, per_page
 from crm.products.queries import product_names
 from crm.validation import MAX_ID, FieldError
 
@@ -241,6 +242,9 @@ def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, stat
         preview=preview,
         forms=forms,
         is_admin=current_user.role is Role.ADMIN,
+        history=loan_history(
+            db.session, loan.id, page=page_number("history_page"), per_page=per_page()
+        ),
     )
     return page, status
 
