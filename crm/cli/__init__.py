@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app wsgi users …`, `demo …` and `loans …`, a module per group."""
+"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …` and `outbox …`, a module
+per group."""
 
 from pathlib import Path
 
@@ -6,6 +7,7 @@ from flask import Flask
 
 from crm.cli.demo import demo
 from crm.cli.loans import loans
+from crm.cli.outbox import outbox
 from crm.cli.users import users
 from crm.i18n.commands import use_catalogue_for_click
 
@@ -15,3 +17,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(loans)
+    app.cli.add_command(outbox)
