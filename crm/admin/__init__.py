@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from crm.admin.base import StaffIndexView
 from crm.admin.customers import CustomerAdmin
 from crm.admin.loans import LoanAdmin
+from crm.admin.outbox import outbox_view
 from crm.admin.products import ProductAdmin
 from crm.admin.users import UserAdmin
 from crm.extensions import db
@@ -31,5 +32,6 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(LoanAdmin(Loan, db, name=_l("Loans")))
     admin.add_view(ProductAdmin(Product, db, name=_l("Products")))
     admin.add_view(UserAdmin(User, db, name=_l("Users")))
+    admin.add_view(outbox_view())
     admin.init_app(app)
     return admin

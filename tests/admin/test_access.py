@@ -139,6 +139,7 @@ def test_admin_is_its_own_per_app(config_class):
         "loan",
         "product",
         "user",
+        "outbox",
     }
 
 
