@@ -91,6 +91,30 @@ class Config:
     SECOND_STEP_MAX_AGE = 300
     REAUTH_MAX_AGE = 300
 
+    #: The public address of the CRM, which links in e-mails start with (crm/mail/).
+    #: Production refuses to start without one; development links to `make run`.
+    CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "").strip() or "http://127.0.0.1:5000"
+    #: Outgoing mail (crm/mail/). Without MAIL_SERVER, messages are written to the log
+    #: (logger crm.mail) instead of sent, and admins read them in the admin's outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip() or None
+    MAIL_PORT = _count_from_env("MAIL_PORT") or 25
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    #: STARTTLS after connecting. (No client certificate: Flask-Mailman 1.1 mishandles one.)
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)
+    #: The From of every message, "Credit CRM <noreply@example.com>"; required with MAIL_SERVER.
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or None
+    #: Seconds the SMTP server may take to answer each step; a request that queued mail waits
+    #: for its delivery right after its commit, so keep it short.
+    MAIL_TIMEOUT = 10
+    #: Tries of one message before it is given up (failed); they wait 1, 2, 4, … minutes
+    #: apart, at most an hour (crm/mail/delivery.py).
+    MAIL_MAX_ATTEMPTS = 10
+    #: How long a deliverer keeps the messages it claimed before another may take them: longer
+    #: than a round of MAIL_BATCH messages can take (each SMTP step up to MAIL_TIMEOUT).
+    MAIL_CLAIM_LEASE = timedelta(minutes=15)
+    MAIL_BATCH = 10
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -98,6 +122,8 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     REQUIRE_SECRET_KEY = True
+    #: No default: links in e-mails must lead to the deployment's own address.
+    CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "").strip() or None
     SESSION_COOKIE_SECURE = True
     STAFF_TOTP_REQUIRED = env_flag("STAFF_TOTP_REQUIRED", True)
     REMEMBER_COOKIE_SECURE = True
@@ -123,6 +149,10 @@ class TestingConfig(Config):
     #: Cheaper than production's scrypt (crm/models/user.py), so that hundreds of log-ins stay
     #: fast; TEST_PASSWORD_HASH_METHOD=scrypt:131072:8:1 runs the suite with production's.
     PASSWORD_HASH_METHOD = os.environ.get("TEST_PASSWORD_HASH_METHOD", "scrypt:16384:8:1")
+    #: Messages are logged unless a test points the app at an SMTP server (tests/mail/).
+    MAIL_SERVER = None
+    MAIL_DEFAULT_SENDER = None
+    CRM_BASE_URL = "http://localhost"
 
 
 CONFIGS: dict[str, type[Config]] = {

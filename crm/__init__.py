@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     register_login(app)
     register_limiter(app)
     register_audit(app)
+    register_mail(app)
 
 
 def register_login(app: Flask) -> None:
@@ -98,6 +99,12 @@ def register_audit(app: Flask) -> None:
     from crm import audit
 
     audit.register(app)
+
+
+def register_mail(app: Flask) -> None:
+    from crm import mail
+
+    mail.register(app)
 
 
 def register_database(app: Flask) -> None:

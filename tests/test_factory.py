@@ -15,7 +15,8 @@ LEAKED_KEY = "Vq3xR8sLm2ZtP9wKc4YhN7eJb6UgA1fD5oTiXrQ0ySp"
 
 
 def production(key, **settings) -> type[ProductionConfig]:
-    return type("Prod", (ProductionConfig,), {"SECRET_KEY": key, **settings})
+    settings = {"SECRET_KEY": key, "CRM_BASE_URL": "https://crm.example.com", **settings}
+    return type("Prod", (ProductionConfig,), settings)
 
 
 def development(tmp_path, key=None) -> type[DevelopmentConfig]:

@@ -135,6 +135,7 @@ def test_production_sends_strict_transport_security(tmp_path):
         (ProductionConfig,),
         {
             "SECRET_KEY": secrets.token_urlsafe(48),
+            "CRM_BASE_URL": "https://crm.example.com",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         },
     )

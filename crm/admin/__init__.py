@@ -9,6 +9,7 @@ from crm.admin.audit import AuditAdmin
 from crm.admin.base import StaffIndexView
 from crm.admin.customers import CustomerAdmin
 from crm.admin.loans import LoanAdmin
+from crm.admin.outbox import outbox_view
 from crm.admin.products import ProductAdmin
 from crm.admin.users import UserAdmin
 from crm.extensions import db
@@ -35,5 +36,6 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(
         AuditAdmin(AuditEvent, db, name=_l("Audit trail"), endpoint="audit_trail", url="audit")
     )
+    admin.add_view(outbox_view())
     admin.init_app(app)
     return admin

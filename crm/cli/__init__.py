@@ -1,5 +1,5 @@
-"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …` and `audit …`, a module
-per group."""
+"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …`, `audit …` and
+`outbox …`, a module per group."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from flask import Flask
 from crm.cli.audit import audit
 from crm.cli.demo import demo
 from crm.cli.loans import loans
+from crm.cli.outbox import outbox
 from crm.cli.users import users
 from crm.i18n.commands import use_catalogue_for_click
 
@@ -18,3 +19,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(loans)
     app.cli.add_command(audit)
+    app.cli.add_command(outbox)

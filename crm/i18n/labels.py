@@ -7,7 +7,7 @@ from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.models import ProductCategory, Role, SessionEnd
+from crm.models import OutboxStatus, ProductCategory, Role, SessionEnd
 from crm.models.audit import ANONYMOUS, SYSTEM
 
 STATUS_LABELS = {
@@ -41,6 +41,16 @@ BUCKET_LABELS = {
     Bucket.DPD_31_60: _l("31–60 days"),
     Bucket.DPD_61_90: _l("61–90 days"),
     Bucket.DPD_OVER_90: _l("Over 90 days"),
+}
+
+
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.WAITING: _l("Waiting"),
+    OutboxStatus.SENDING: _l("Sending"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
+    # TRANSLATORS: an e-mail written to the server's log instead of sent (no mail server set).
+    OutboxStatus.LOGGED: _l("Logged, not sent"),
 }
 
 

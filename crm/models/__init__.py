@@ -3,6 +3,7 @@
 from crm.models.audit import AuditEvent
 from crm.models.customer import Customer
 from crm.models.loan import Loan
+from crm.models.outbox import OutboxMessage, OutboxStatus
 from crm.models.product import Product, ProductCategory
 from crm.models.second_factor import RecoveryCode, SecondFactor
 from crm.models.servicing import Installment, Payment, PaymentAllocation
@@ -15,6 +16,8 @@ __all__ = [
     "Customer",
     "Installment",
     "Loan",
+    "OutboxMessage",
+    "OutboxStatus",
     "Payment",
     "PaymentAllocation",
     "Product",

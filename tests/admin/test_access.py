@@ -140,6 +140,7 @@ def test_admin_is_its_own_per_app(config_class):
         "product",
         "user",
         "audit_trail",
+        "outbox",
     }
 
 
