@@ -17,6 +17,7 @@ from crm.customers import services as customer_services
 from crm.extensions import db
 from crm.i18n.fields import DateInputField
 from crm.i18n.formats import day, phone
+from crm.i18n.labels import FIELD_LABELS
 from crm.models import Customer, Role
 from crm.models.customer import MAX_ADDRESS
 from crm.models.sorting import ukrainian_order
@@ -50,14 +51,8 @@ class CustomerAdmin(StaffModelView):
     ]
     column_details_list = ["id", *customer_services.CUSTOMER_FIELDS, "created_at"]
     column_labels = {
+        **FIELD_LABELS["customer"],
         **COLUMN_LABELS,
-        "last_name": _l("Last name"),
-        "first_name": _l("First name"),
-        "patronymic": _l("Patronymic"),
-        "phone": _l("Phone"),
-        "birth_date": _l("Date of birth"),
-        "tax_id": _l("Tax id"),
-        "address": _l("Address"),
         "search_text": _l("name, phone, e-mail or tax id"),
     }
     # Ukrainian alphabetical order, whatever the database's collation.
