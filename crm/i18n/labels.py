@@ -42,6 +42,15 @@ BUCKET_LABELS = {
 }
 
 
+#: The state of a schedule row on a day (crm.loans.queries.servicing.RowState), by its value.
+ROW_STATE_LABELS = {
+    "paid": _l("Paid"),
+    "partly_paid": _l("Partly paid"),
+    "overdue": _l("Overdue"),
+    "unpaid": _l("Unpaid"),
+}
+
+
 def status_word(status: LoanStatus) -> str:
     """The status as a word inside a sentence ("loan #7 is refused")."""
     return str(STATUS_LABELS[status]).lower()
