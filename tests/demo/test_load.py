@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from crm.clock import lender_today
-from crm.demo.load import CUSTOMER_LOGIN_EMAIL, load_demo
+from crm.demo.load import CUSTOMER_LOGIN_EMAIL, DEMO_PASSWORD, load_demo
 from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.loans.queries.servicing import RowState, row_state
@@ -59,7 +59,7 @@ def test_demo_load_gives_the_same_people_and_loans_on_another_day(app):
     )
 
 
-def test_the_demo_customer_login_has_a_loan_in_every_state(app):
+def test_the_demo_customer_login_shows_every_state_of_a_loan(app, client):
     """customer@demo.crm: a loan paid off, a running one paid so far with its next
     installment paid in part (and a payment history), and an application waiting."""
     load_demo(db.session, customers=3)
@@ -78,3 +78,13 @@ def test_the_demo_customer_login_has_a_loan_in_every_state(app):
     assert RowState.OVERDUE not in states
     assert len(active.payments) > 2
     assert all(item.unpaid == 0 for item in loans[LoanStatus.FINISHED].installments)
+
+    response = client.post(
+        "/auth/login", data={"email": CUSTOMER_LOGIN_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert response.headers["Location"] == "/account/"
+    html = client.get("/account/").get_data(as_text=True)
+    for loan in loans.values():
+        assert f'data-loan="{loan.id}"' in html
+    page = client.get(f"/account/loans/{active.id}").get_data(as_text=True)
+    assert 'data-state="partly_paid"' in page
