@@ -6,7 +6,13 @@ from flask_babel import get_locale
 
 from crm.audit import display as audit
 from crm.i18n.formats import amount, day, money, number, percent, phone
-from crm.i18n.labels import BUCKET_LABELS, CATEGORY_LABELS, REPAYMENT_LABELS, STATUS_LABELS
+from crm.i18n.labels import (
+    BUCKET_LABELS,
+    CATEGORY_LABELS,
+    REPAYMENT_LABELS,
+    ROW_STATE_LABELS,
+    STATUS_LABELS,
+)
 from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
 from crm.lending.status import LoanStatus
@@ -44,6 +50,7 @@ def register(app: Flask) -> None:
     app.add_template_global(REPAYMENT_LABELS, "repayment_labels")
     app.add_template_global(BUCKET_COLOURS, "bucket_colours")
     app.add_template_global(BUCKET_LABELS, "bucket_labels")
+    app.add_template_global(ROW_STATE_LABELS, "row_state_labels")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     # templates/_macros/audit.html

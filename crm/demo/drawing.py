@@ -31,6 +31,9 @@ from crm.demo.tables import (
     REFUSAL_REASONS,
     SECURED_REFUSAL_REASON,
     SEED,
+    SHOWCASE_DECISION_DELAY,
+    SHOWCASE_JOINED,
+    SHOWCASE_LOANS,
     STATUS_WEIGHTS,
     STREETS,
     SURNAMES,
@@ -126,6 +129,7 @@ class CustomerGenerator:
         self.phones, self.emails, self.tax_ids = taken["phone"], taken["email"], taken["tax_id"]
         self.loans_drawn = 0
         plans = [_plan(p) for p in products]
+        self.plans = plans
         rng = self.rng
         self.pick_city = Picker(rng, CITIES)
         self.pick_status = Picker(rng, STATUS_WEIGHTS)
@@ -152,6 +156,9 @@ class CustomerGenerator:
         # sqrt: more customers joined recently than two years ago, as a growing lender has.
         created_at = self.now - HISTORY * (1 - math.sqrt(position))
         created_at = created_at.replace(microsecond=0)
+        if n == 0:
+            # The showcase customer (SHOWCASE_LOANS) was there before their first loan.
+            created_at = min(created_at, self.now - SHOWCASE_JOINED)
         female = rng.random() < 0.53
         first_name = rng.choice(FEMALE_FIRST_NAMES if female else MALE_FIRST_NAMES)
         last_name = rng.choice(SURNAMES)[female]
@@ -178,9 +185,11 @@ class CustomerGenerator:
             "search_text": search_key(last_name, first_name, patronymic, phone, email, tax_id),
             "version": 1,
         }
-        loans = [
-            self._loan(customer_id, created_at, manager_id) for _ in range(self.pick_loan_count())
-        ]
+        if n == 0:
+            loans = [self._showcase_loan(customer_id, manager_id, spec) for spec in SHOWCASE_LOANS]
+        else:
+            count = self.pick_loan_count()
+            loans = [self._loan(customer_id, created_at, manager_id) for _ in range(count)]
         return row, loans
 
     def _phone(self) -> str:
@@ -243,6 +252,31 @@ class CustomerGenerator:
             "status": status,
             "created_at": created_at,
             **self._decision(status, created_at, manager_id, plan.category),
+            "version": 1,
+        }
+
+    def _showcase_loan(self, customer_id: int, manager_id: int | None, spec: tuple) -> dict:
+        """One of SHOWCASE_LOANS, drawing nothing: decided by the customer's manager (or the
+        admin, for a customer without one) and paid out the same day."""
+        product, status, amount, term, days_ago = spec
+        plan = self.plans[product]
+        created_at = self.now - timedelta(days=days_ago)
+        decided_at = None
+        if status is not LoanStatus.PENDING:
+            decided_at = created_at + SHOWCASE_DECISION_DELAY
+        return {
+            "customer_id": customer_id,
+            "product_id": plan.id,
+            "amount": Decimal(amount),
+            "term_months": term,
+            "annual_rate": plan.rate,
+            "status": status,
+            "created_at": created_at,
+            "decided_at": decided_at,
+            "decided_by_id": None if decided_at is None else manager_id or self.deciders[-1],
+            "refusal_reason": None,
+            "write_off_reason": None,
+            "disbursed_on": None if decided_at is None else decided_at.date(),
             "version": 1,
         }
 

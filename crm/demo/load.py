@@ -50,7 +50,8 @@ MANAGERS = (
     DemoLogin("manager2@demo.crm", Role.MANAGER, "Ірина Савчук"),
     DemoLogin("manager3@demo.crm", Role.MANAGER, "Богдан Ґудзь"),
 )
-#: A customer login for the personal account, linked to the first demo customer.
+#: A customer login for the personal account, linked to the first demo customer, whose
+#: loans show each state (crm.demo.tables.SHOWCASE_LOANS).
 CUSTOMER_LOGIN_EMAIL = "customer@demo.crm"
 DEMO_LOGIN_EMAILS = (ADMIN.email, *(m.email for m in MANAGERS), CUSTOMER_LOGIN_EMAIL)
 
@@ -281,7 +282,7 @@ class _Drawing:
             customer_rows.append(row)
             for loan in loans:
                 loan["id"] = next(self.loan_ids)
-                self._service(loan, row["manager_id"])
+                self._service(loan, row["manager_id"], showcase=n == 0)
             loan_rows.extend(loans)
         installment_rows, payment_rows, allocation_rows = self.servicer.take()
         return {
@@ -292,9 +293,10 @@ class _Drawing:
             PaymentAllocation: allocation_rows,
         }
 
-    def _service(self, loan: dict, manager_id: int | None) -> None:
+    def _service(self, loan: dict, manager_id: int | None, *, showcase: bool) -> None:
         if loan["disbursed_on"] is None:
             loan["principal_outstanding"] = ZERO
             loan["oldest_unpaid_due_on"] = None
         else:
-            self.servicer.service(loan, self.methods[loan["product_id"]], manager_id)
+            method = self.methods[loan["product_id"]]
+            self.servicer.service(loan, method, manager_id, showcase=showcase)

@@ -48,6 +48,8 @@ LATE_DAYS = 20
 LATE_SHARE, PART_PAYMENT_SHARE = 0.35, 0.4
 #: Loans are written off after this long without payment.
 WRITE_OFF_AFTER = timedelta(days=180)
+#: How many days before the day of loading the showcase's running loan was paid in part.
+SHOWCASE_PART_PAID_DAYS_AGO = 3
 #: Payments are booked during office hours.
 OFFICE_OPENS, OFFICE_MINUTES = time(9, 0), 9 * 60
 
@@ -124,11 +126,21 @@ class Servicer:
         self.installments, self.payments, self.allocations = [], [], []
         return rows
 
-    def service(self, loan: dict, method: RepaymentMethod, recorded_by_id: int | None) -> None:
-        """Add the loan's installments and payments, and set its outstanding principal."""
+    def service(
+        self,
+        loan: dict,
+        method: RepaymentMethod,
+        recorded_by_id: int | None,
+        *,
+        showcase: bool = False,
+    ) -> None:
+        """Add the loan's installments and payments, and set its outstanding principal;
+        `showcase` for a loan of the demo's customer login (crm.demo.tables.SHOWCASE_LOANS)."""
         account = self._account(loan, method)
         status = loan["status"]
-        if status is LoanStatus.ACTIVE:
+        if showcase:
+            self._pay_showcase(account)
+        elif status is LoanStatus.ACTIVE:
             self._pay_running(account)
         elif status is LoanStatus.FINISHED:
             self._pay_off(account, loan["disbursed_on"])
@@ -217,6 +229,18 @@ class Servicer:
                 min(earliest + timedelta(days=self.rng.randint(0, days)), self.today),
                 account.owed(),
             )
+
+    def _pay_showcase(self, account: _Account) -> None:
+        """Every installment due by now paid in full the day before its due date; then, on a
+        running loan, a part of the next one (about 40 %, in round tens) paid a few days
+        ago, so that its schedule has paid, part-paid and unpaid rows."""
+        for state in account.states:
+            if state.due_date >= self.today:
+                break
+            account.pay(state.due_date - timedelta(days=1), state.principal + state.interest)
+        if not account.settled:
+            part = amount_due(account.oldest_unpaid) * 4 // 100 * 10
+            account.pay(self.today - timedelta(days=SHOWCASE_PART_PAID_DAYS_AGO), part)
 
     def _pay_until_default(self, account: _Account) -> None:
         """Written off: paid for a while, then nothing for at least WRITE_OFF_AFTER."""

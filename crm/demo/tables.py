@@ -225,3 +225,18 @@ LOANS_PER_CUSTOMER = ((0, 3), (1, 12), (2, 22), (3, 26), (4, 20), (5, 12), (6, 5
 MIN_AGE = {LoanStatus.FINISHED: timedelta(days=60), LoanStatus.WRITTEN_OFF: timedelta(days=240)}
 #: Applications still waiting are from the last two weeks.
 PENDING_WINDOW = timedelta(days=14)
+#: The loans of the first customer, whom the demo's customer login belongs to, so that the
+#: personal account shows a loan in each state: a finished one, a running one paid so far
+#: with the next installment paid in part, and an application waiting for a decision. Each
+#: is (product, by its place in PRODUCTS; status; amount; term in months; days from the
+#: application to the day of loading), the same on every load.
+SHOWCASE_LOANS = (
+    (1, LoanStatus.FINISHED, 12_000, 6, 400),
+    (0, LoanStatus.ACTIVE, 30_000, 12, 200),
+    (2, LoanStatus.PENDING, 50_000, 24, 2),
+)
+#: The first customer joined at least this long before the day of loading: before the
+#: first of their loans.
+SHOWCASE_JOINED = timedelta(days=420)
+#: Their applications were decided, and the loans paid out, this long after they came in.
+SHOWCASE_DECISION_DELAY = timedelta(hours=2)

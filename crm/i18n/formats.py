@@ -56,6 +56,12 @@ def amount(value: Decimal | None) -> str:
     return "" if value is None else format_decimal(value, format="#,##0.00")
 
 
+def plain_amount(value: Decimal) -> str:
+    """An amount with two decimals and the language's decimal sign, without grouping or
+    currency, for files that spreadsheets read as numbers: 1234,50 (uk) or 1234.50 (en)."""
+    return format_decimal(value, format="0.00")
+
+
 def number(value: int | None) -> str:
     """A count with the locale's digit grouping: 12,345."""
     return "" if value is None else format_decimal(value, format="#,##0")

@@ -52,6 +52,13 @@ OUTBOX_STATUS_LABELS = {
     # TRANSLATORS: an e-mail written to the server's log instead of sent (no mail server set).
     OutboxStatus.LOGGED: _l("Logged, not sent"),
 }
+#: The state of a schedule row on a day (crm.loans.queries.servicing.RowState), by its value.
+ROW_STATE_LABELS = {
+    "paid": _l("Paid"),
+    "partly_paid": _l("Partly paid"),
+    "overdue": _l("Overdue"),
+    "unpaid": _l("Unpaid"),
+}
 
 
 def status_word(status: LoanStatus) -> str:

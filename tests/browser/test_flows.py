@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import (
+    CUSTOMER,
     MANAGER,
     fill_customer_form,
     log_in,
@@ -106,3 +107,46 @@ def test_the_interface_in_ukrainian(page: Page, live_server, visit, screenshot):
     visit(f"{live_server}/admin/loan/")
     expect(page.locator("body")).to_contain_text("Список")
     screenshot("admin-loans-uk", full_page=False)
+
+
+def test_a_customer_reads_a_schedule_and_applies_with_the_live_preview(
+    page: Page, live_server, visit
+):
+    log_in(page, live_server, CUSTOMER)
+    applications = page.locator("#my-applications article")
+    waiting = applications.count()
+    active = page.locator("#my-loans article", has=page.locator(".badge", has_text="Active"))
+    active.locator("h2 a").first.click()
+
+    schedule = page.locator("#schedule")
+    expect(schedule.locator("tr[data-state='partly_paid']")).to_have_count(1)
+    expect(schedule.locator("tr[data-state='paid']").first).to_be_visible()
+    expect(page.locator("#payments tr[data-payment]").first).to_be_visible()
+    expect(page.locator("a[href$='/schedule.csv']")).to_be_visible()
+
+    page.click("#main-nav a[href='/account/apply']")
+    product = page.locator("select[name=product_id] option", has_text="Готівка").get_attribute(
+        "value"
+    )
+    page.select_option("select[name=product_id]", value=product)
+    page.fill("input[name=amount]", "20000")
+    page.fill("input[name=term_months]", "12")
+    preview = page.locator("#loan-preview")
+    expect(preview).to_have_attribute("data-state", "shown")
+    expect(preview.locator("#schedule-preview tbody tr")).to_have_count(12)
+    expect(preview.locator("#preview-aprc")).to_contain_text("%")
+
+    page.fill("input[name=amount]", "100")
+    expect(preview).to_have_attribute("data-state", "refused")
+    expect(preview).to_contain_text("lends from")
+    page.fill("input[name=amount]", "20000")
+    expect(preview).to_have_attribute("data-state", "shown")
+    page.click("#apply-form [type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/account/$"))
+    expect(page.locator(".alert-success")).to_contain_text("is sent")
+    expect(applications).to_have_count(waiting + 1)
+    expect(applications.first).to_contain_text("20,000.00")
+    expect(applications.first.locator("button[type=submit]")).to_have_text(
+        "Withdraw the application"
+    )

@@ -75,4 +75,10 @@ def test_the_personal_account_loads_without_a_policy_violation(
 ):
     log_in(page, live_server, CUSTOMER)
     visit(f"{live_server}/account/")
+    links = page.locator("#my-loans h2 a, #my-applications h3 a")
+    expect(links.first).to_be_attached()
+    for href in [link.get_attribute("href") for link in links.all()]:
+        visit(f"{live_server}{href}")
+    visit(f"{live_server}/account/apply")
+    visit(f"{live_server}/account/profile")
     visit(f"{live_server}/customers/")  # a staff page: refused, on the policy's terms too

@@ -39,6 +39,8 @@ class World:
     payment: int
     user: int
     spare_user: int
+    #: The login of `customer`, for the personal account's posts.
+    customer_login: int
 
     @classmethod
     def build(cls) -> "World":
@@ -64,6 +66,7 @@ class World:
             payment=payment.id,
             user=manager.id,
             spare_user=factories.UserFactory(role=Role.MANAGER).id,
+            customer_login=factories.UserFactory(role=Role.CUSTOMER, customer=customer).id,
         )
 
     def version(self, model, record_id: int) -> str:
@@ -88,6 +91,13 @@ def log_in(client: FlaskClient, world: World) -> None:
     assert response.status_code == 302, "the admin could not confirm their password"
 
 
+def log_in_customer(client: FlaskClient, world: World) -> None:
+    """Log the World's customer in, for the posts of their personal account."""
+    email = db.session.get(User, world.customer_login).email
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, "the customer could not log in"
+
+
 def log_out(client: FlaskClient, _world: World) -> None:
     client.post("/auth/logout")
 
@@ -95,13 +105,15 @@ def log_out(client: FlaskClient, _world: World) -> None:
 @dataclass(frozen=True)
 class Route:
     """A POST route: its address, query string and form (valid values, or functions of the
-    World giving them); `anonymous` for one posted without logging in; `after` puts the
-    client back as the next post needs it (logged in or out)."""
+    World giving them); `anonymous` for one posted without logging in, `customer` for one
+    of the personal account (posted as the World's customer, not the admin); `after` puts
+    the client back as the next post needs it (logged in or out)."""
 
     url: str | Callable[[World], str]
     form: Fill = field(default_factory=dict)
     query: Fill = field(default_factory=dict)
     anonymous: bool = False
+    customer: bool = False
     after: Callable[[FlaskClient, World], None] | None = None
 
 
@@ -245,6 +257,33 @@ POST_ROUTES: dict[str, Route] = {
     ),
     "loans.reverse_payment": Route(
         lambda w: f"/loans/{w.active}/payments/{w.payment}/reverse", {"reason": "Помилка каси"}
+    ),
+    # The personal account, as the World's customer: an application (the customer has one
+    # pending already, so the limit is reached after two more), withdrawing their pending
+    # one, their phone and language, their password (the new one is the current one).
+    "account.apply": Route(
+        "/account/apply",
+        lambda w: {"product_id": w.product, "amount": "5000", "term_months": "12"},
+        customer=True,
+    ),
+    "account.withdraw": Route(
+        lambda w: f"/account/loans/{w.pending}/withdraw",
+        lambda w: {"version": w.version(Loan, w.pending)},
+        customer=True,
+    ),
+    "account.profile": Route(
+        "/account/profile",
+        lambda w: {
+            "phone": "067 123 45 67",
+            "language": "uk",
+            "version": w.version(Customer, w.customer),
+        },
+        customer=True,
+    ),
+    "account.password": Route(
+        "/account/password",
+        {"current_password": PASSWORD, "password": PASSWORD, "confirm": PASSWORD},
+        customer=True,
     ),
     **admin_routes("customer"),
     **admin_routes("loan"),

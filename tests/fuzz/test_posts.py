@@ -1,6 +1,6 @@
 """Every POST route, and every field of the admin's create and edit forms, posted with
-hostile values by a logged-in admin (tests/fuzz/hostile.py): never a 5xx, and a refused
-post stores nothing.
+hostile values by a logged-in admin (the personal account's by a logged-in customer;
+tests/fuzz/hostile.py): never a 5xx, and a refused post stores nothing.
 
 "Refused" is any answer but a redirect, or a redirect that flashes an error. Nothing stored
 means: every table has as many rows as before, and the rows of the CRM's own records
@@ -19,7 +19,7 @@ from crm.audit.registry import RECORD_ACTIONS
 from crm.extensions import db
 from crm.models import AuditEvent
 from tests.fuzz.hostile import MISSING, SWEEP, hostile_values
-from tests.fuzz.routes import POST_ROUTES, Route, World, log_in, resolve
+from tests.fuzz.routes import POST_ROUTES, Route, World, log_in, log_in_customer, resolve
 
 FUZZ = settings.get_profile("fuzz")
 #: Tables compared row by row; any other table is compared by its number of rows.
@@ -95,7 +95,9 @@ def field_choices(names) -> st.SearchStrategy:
 def test_hostile_posts_are_never_a_5xx_and_a_refused_one_stores_nothing(app, client, endpoint):
     route: Route = POST_ROUTES[endpoint]
     world = World.build()
-    if not route.anonymous:
+    if route.customer:
+        log_in_customer(client, world)
+    elif not route.anonymous:
         log_in(client, world)
     form_fields = list(resolve(route.form, world))
     query_fields = list(resolve(route.query, world))

@@ -38,13 +38,10 @@ def latest_loans(session: Session, limit: int) -> list[Loan]:
     return list(session.scalars(loans_list().limit(limit)))
 
 
-def customer_loans(session: Session, customer_id: int, *, newest: bool = False) -> list[Loan]:
-    """A customer's loans with their products: largest amount first, or with `newest` the
-    latest application first."""
+def customer_loans(session: Session, customer_id: int) -> list[Loan]:
+    """A customer's loans with their products, largest amount first."""
     statement = select(Loan).where(Loan.customer_id == customer_id)
     statement = statement.options(joinedload(Loan.product))
-    if newest:
-        return list(session.scalars(newest_first(statement)))
     return list(session.scalars(statement.order_by(Loan.amount.desc(), Loan.id.desc())))
 
 
