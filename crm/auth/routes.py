@@ -11,13 +11,13 @@ from crm.auth.forms import CodeForm, ConfirmForm, LoginForm, PasswordForm
 from crm.auth.limits import limit_guessing
 from crm.auth.login_sessions import current_login_session, session_lifetime
 from crm.auth.navigation import home_for, safe_next
+from crm.auth.password_change import change_own_password, limit_password_guessing
 from crm.auth.reauth import mark_reauthenticated
-from crm.auth.services import check_login, login_email, set_password
+from crm.auth.services import check_login, login_email
 from crm.extensions import db
 from crm.models import SessionEnd, User
 from crm.second_factor.services import check_code, confirm_identity
 from crm.sessions.services import end_session, end_sessions, start_session
-from crm.validation import FieldError
 
 #: The session key of a log-in whose password passed and whose code is awaited.
 PENDING_LOGIN = "pending_login"
@@ -200,31 +200,11 @@ def logout_everywhere():
 
 @bp.route("/password", methods=["GET", "POST"])
 @roles_required(*ANY_ROLE)
-@limit_guessing(
-    "change_password",
-    lambda: f"user:{current_user.id}",
-    per_account="CODE_LIMIT_PER_ACCOUNT",
-)
+@limit_password_guessing
 def password():
     user = current_user._get_current_object()
     form = PasswordForm()
-    if form.validate_on_submit():
-        if not user.check_password(form.current_password.data):
-            refusal_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
-            form.current_password.errors.append(_("This is not your current password."))
-        else:
-            try:
-                set_password(
-                    db.session, user, form.password.data, keep=current_login_session(), by=user
-                )
-            except FieldError as error:
-                db.session.rollback()
-                # The policy's message: set_password checks nothing else.
-                form.password.errors.append(error.message)
-            else:
-                security_event("password_changed", user_id=user.id, email=user.email, by=user.id)
-                db.session.commit()
-                flash(_("Your password has been changed; your other sessions have ended."), "info")
-                return redirect(home_for(user))
+    if change_own_password(user, form):
+        return redirect(home_for(user))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status

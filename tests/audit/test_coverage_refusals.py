@@ -28,7 +28,7 @@ from tests.audit.expected import (
 )
 from tests.audit.test_coverage_routes import CASES
 from tests.factories import PASSWORD
-from tests.fuzz.routes import POST_ROUTES, World, log_in, resolve
+from tests.fuzz.routes import POST_ROUTES, World, resolve, sign_in
 
 Values = Mapping[str, Any] | Callable[[World], Mapping[str, Any]]
 
@@ -44,6 +44,10 @@ BAD_INPUT: dict[str, Values] = {
     "loans.write_off": {"reason": ""},
     "loans.record_payment": {"amount": "-5"},
     "loans.reverse_payment": {"reason": ""},
+    "account.apply": {"amount": "1"},
+    "account.withdraw": {"version": "1e9"},
+    "account.profile": {"phone": "not a phone"},
+    "account.password": {"current_password": "not-the-password"},
     "customer.create_view": {"phone": "not a phone"},
     "customer.edit_view": {"birth_date": "2999-01-01"},
     # Records that others still refer to: a customer with loans, an active loan, a product
@@ -61,6 +65,8 @@ BAD_INPUT: dict[str, Values] = {
 }
 #: The record each form with a version is built from: (model, World attribute).
 VERSIONED = {
+    "account.withdraw": (Loan, "pending"),
+    "account.profile": (Customer, "customer"),
     "loans.start": (Loan, "pending"),
     "loans.refuse": (Loan, "pending"),
     "loans.withdraw": (Loan, "pending"),
@@ -135,14 +141,20 @@ def failed_log_in(world: World) -> list[Event]:
 
 
 #: The security events a refusal writes, where it writes one.
-REFUSAL_EVENTS = {"auth.login": failed_log_in}
+def wrong_current_password(world: World) -> list[Event]:
+    """A guess at the current password: recorded against the customer who made it."""
+    changes = {"reason": [None, "wrong_password"]}
+    login = world.customer_login
+    return [Event("reauthentication_failed", "user", login, changes, "customer_login", None, None)]
+
+
+REFUSAL_EVENTS = {"auth.login": failed_log_in, "account.password": wrong_current_password}
 
 
 @pytest.mark.parametrize("endpoint", sorted(BAD_INPUT))
 def test_bad_input_is_refused_without_a_record_event(app, client, endpoint):
     world = World.build()
-    if not POST_ROUTES[endpoint].anonymous:
-        log_in(client, world)
+    sign_in(client, world, POST_ROUTES[endpoint])
     expected = REFUSAL_EVENTS.get(endpoint, lambda _world: [])(world)
     before, last = audited_rows(), last_event_id()
 
@@ -165,7 +177,7 @@ def someone_else_saves(model: type, record_id: int) -> None:
 @pytest.mark.parametrize("endpoint", sorted(VERSIONED))
 def test_a_stale_form_is_refused_without_an_event(app, client, endpoint):
     world = World.build()
-    log_in(client, world)
+    sign_in(client, world, POST_ROUTES[endpoint])
     model, record = VERSIONED[endpoint]
     form = dict(resolve(POST_ROUTES[endpoint].form, world))
     someone_else_saves(model, getattr(world, record))

@@ -11,6 +11,7 @@ new mutating route fails test_every_mutating_route_has_a_case until it has a cas
 import pytest
 from flask import Flask
 
+from tests.audit.account_cases import PERSONAL_ACCOUNT_CASES
 from tests.audit.admin_cases import ADMIN_CASES
 from tests.audit.cases import Case, Ctx, endpoint_of
 from tests.audit.expected import (
@@ -23,9 +24,14 @@ from tests.audit.expected import (
 )
 from tests.audit.loan_cases import LOAN_CASES
 from tests.audit.site_cases import ACCOUNT_CASES
-from tests.fuzz.routes import POST_ROUTES, World, log_in, resolve
+from tests.fuzz.routes import POST_ROUTES, World, resolve, sign_in
 
-CASES: dict[str, Case] = {**ACCOUNT_CASES, **LOAN_CASES, **ADMIN_CASES}
+CASES: dict[str, Case] = {
+    **ACCOUNT_CASES,
+    **PERSONAL_ACCOUNT_CASES,
+    **LOAN_CASES,
+    **ADMIN_CASES,
+}
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -71,8 +77,7 @@ def test_a_valid_post_writes_exactly_its_events(app, client, clock, key):
     route = case.route or POST_ROUTES[endpoint_of(key)]
     world = World.build()
     ctx = Ctx(app, client, world, clock)
-    if not route.anonymous:
-        log_in(client, world)
+    sign_in(client, world, route)
     form = {**resolve(route.form, world), **((case.setup and case.setup(ctx)) or {})}
     expected = case.expect(ctx)
     before, last = audited_rows(), last_event_id()

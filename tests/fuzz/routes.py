@@ -98,6 +98,15 @@ def log_in_customer(client: FlaskClient, world: World) -> None:
     assert response.status_code == 302, "the customer could not log in"
 
 
+def sign_in(client: FlaskClient, world: World, route: "Route") -> None:
+    """Log in as the route is posted: the World's customer for the account's, nobody for an
+    anonymous one, the admin (password confirmed) for every other."""
+    if route.customer:
+        log_in_customer(client, world)
+    elif not route.anonymous:
+        log_in(client, world)
+
+
 def log_out(client: FlaskClient, _world: World) -> None:
     client.post("/auth/logout")
 

@@ -10,10 +10,8 @@ from wtforms.fields.choices import SelectChoice
 
 from crm.account import bp, queries, services
 from crm.account.forms import ProfileForm
-from crm.auth.events import security_event
 from crm.auth.forms import PasswordForm
-from crm.auth.login_sessions import current_login_session
-from crm.auth.services import set_password
+from crm.auth.password_change import change_own_password, limit_password_guessing
 from crm.extensions import db
 from crm.i18n.locale import LANGUAGE_NAMES, languages
 from crm.models import Customer
@@ -51,26 +49,12 @@ def profile():
 
 
 @bp.post("/password")
+@limit_password_guessing
 def password():
     user = current_user._get_current_object()
     form = PasswordForm()
-    if form.validate_on_submit():
-        if not user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("This is not your current password."))
-        else:
-            try:
-                set_password(
-                    db.session, user, form.password.data, keep=current_login_session(), by=user
-                )
-            except FieldError as error:
-                db.session.rollback()
-                # The policy's message: set_password checks nothing else.
-                form.password.errors.append(error.message)
-            else:
-                security_event("password_changed", user_id=user.id, email=user.email, by=user.id)
-                db.session.commit()
-                flash(_("Your password has been changed; your other sessions have ended."), "info")
-                return redirect(url_for("account.profile"))
+    if change_own_password(user, form):
+        return redirect(url_for("account.profile"))
     customer = queries.own_customer(db.session, user.customer_id)
     return render_profile(customer, profile_form(customer, submitted=False), form, 422)
 
