@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MANAGER_EMAIL = "manager@demo.crm"
+CUSTOMER_EMAIL = "customer@demo.crm"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -143,10 +144,13 @@ def pages_to_time(app) -> list[tuple[str, str]]:
     from sqlalchemy import func, select
 
     from crm.extensions import db
-    from crm.models import Customer
+    from crm.models import Customer, Loan
 
     with app.app_context():
         middle = db.session.scalar(select(func.max(Customer.id))) // 2
+        loan_id = db.session.scalar(
+            select(Loan.id).where(Loan.customer_id >= middle).order_by(Loan.id).limit(1)
+        )
         customer = db.session.scalar(
             select(Customer).where(Customer.id >= middle).order_by(Customer.id).limit(1)
         )
@@ -166,6 +170,7 @@ def pages_to_time(app) -> list[tuple[str, str]]:
         ("customer search by name", f"/customers/?q={name}&sort=name"),
         ("customer search by name, no match", "/customers/?q=zzzz&sort=name"),
         ("customer card", f"/customers/{customer_id}"),
+        ("loan page", f"/loans/{loan_id}"),
         ("loans", "/loans/"),
         ("active loans", "/loans/?status=active"),
         ("overdue queue", "/loans/overdue"),
@@ -176,15 +181,40 @@ def pages_to_time(app) -> list[tuple[str, str]]:
     ]
 
 
-def time_pages(app, requests: int) -> list[PageRun]:
+def account_pages(app) -> list[tuple[str, str]]:
+    """(label, URL) of the demo customer's personal account pages, their active loan's."""
+    from sqlalchemy import select
+
+    from crm.extensions import db
+    from crm.lending.status import LoanStatus
+    from crm.models import Loan, User
+
+    with app.app_context():
+        customer_id = db.session.scalar(
+            select(User.customer_id).where(User.email == CUSTOMER_EMAIL)
+        )
+        loan_id = db.session.scalar(
+            select(Loan.id).where(Loan.customer_id == customer_id, Loan.status == LoanStatus.ACTIVE)
+        )
+        db.session.remove()
+    return [
+        ("account overview", "/account/"),
+        ("account loan page", f"/account/loans/{loan_id}"),
+        ("account schedule CSV", f"/account/loans/{loan_id}/schedule.csv"),
+        ("account apply", "/account/apply"),
+        ("account profile", "/account/profile"),
+    ]
+
+
+def time_pages(app, requests: int, email: str, pages: list[tuple[str, str]]) -> list[PageRun]:
+    """Each page's times and SQL queries, as `email` sees it."""
     from sqlalchemy import event
 
     from crm.demo.load import DEMO_PASSWORD
     from crm.extensions import db
 
-    pages = pages_to_time(app)
     client = app.test_client()
-    log_in(client, MANAGER_EMAIL, DEMO_PASSWORD)
+    log_in(client, email, DEMO_PASSWORD)
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -269,6 +299,7 @@ def report(
     load: CommandRun | None,
     rows: dict[str, int],
     pages: list[PageRun],
+    account: list[PageRun],
     requests: int,
     analyzed: bool,
 ) -> str:
@@ -300,13 +331,25 @@ def report(
         "| page | URL | status | median | p95 | SQL queries |",
         "|---|---|---:|---:|---:|---:|",
     ]
+    lines += page_rows(pages)
     lines += [
+        "",
+        f"## Personal account ({CUSTOMER_EMAIL}, {requests} requests each after a warm-up)",
+        "",
+        "| page | URL | status | median | p95 | SQL queries |",
+        "|---|---|---:|---:|---:|---:|",
+        *page_rows(account),
+    ]
+    lines += ["", f"Page process max RSS: {max_rss_self_mb():.0f} MB."]
+    return "\n".join(lines)
+
+
+def page_rows(pages: list[PageRun]) -> list[str]:
+    return [
         f"| {p.label} | `{p.url}` | {p.status} | {p.median_ms:.1f} ms | {p.p95_ms:.1f} ms "
         f"| {p.queries} |"
         for p in pages
     ]
-    lines += ["", f"Page process max RSS: {max_rss_self_mb():.0f} MB."]
-    return "\n".join(lines)
 
 
 def max_rss_self_mb() -> float:
@@ -334,9 +377,10 @@ def main(argv: list[str] | None = None) -> None:
     rows = count_rows(app)
     analyzed = analyze(app)
     print(f"Timing pages, {args.requests} requests each…", file=sys.stderr)
-    pages = time_pages(app, args.requests)
+    pages = time_pages(app, args.requests, MANAGER_EMAIL, pages_to_time(app))
+    account = time_pages(app, args.requests, CUSTOMER_EMAIL, account_pages(app))
     dialect = database_url.split(":", 1)[0].split("+", 1)[0]
-    print(report(dialect, load, rows, pages, args.requests, analyzed))
+    print(report(dialect, load, rows, pages, account, args.requests, analyzed))
 
     if scratch is not None:
         if args.keep:
