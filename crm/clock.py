@@ -10,7 +10,12 @@ from flask_babel import to_user_timezone
 
 def lender_today() -> date:
     """Today in the lender's time zone (BABEL_DEFAULT_TIMEZONE), not where the server runs."""
-    return to_user_timezone(datetime.now(UTC)).date()
+    return lender_date(datetime.now(UTC))
+
+
+def lender_date(moment: datetime) -> date:
+    """The lender's calendar day at `moment`: 23:30 UTC is already tomorrow in Kyiv."""
+    return to_user_timezone(moment).date()
 
 
 def utc_now() -> datetime:

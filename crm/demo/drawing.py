@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
+from crm.clock import lender_date
 from crm.demo.tables import (
     CITIES,
     DAYS_PER_YEAR,
@@ -276,7 +277,7 @@ class CustomerGenerator:
             "decided_by_id": None if decided_at is None else manager_id or self.deciders[-1],
             "refusal_reason": None,
             "write_off_reason": None,
-            "disbursed_on": None if decided_at is None else decided_at.date(),
+            "disbursed_on": None if decided_at is None else lender_date(decided_at),
             "version": 1,
         }
 
@@ -330,7 +331,7 @@ class CustomerGenerator:
                 reasons = (*REFUSAL_REASONS, SECURED_REFUSAL_REASON)
             reason = self.rng.choice(reasons)
         if status in STARTED:
-            disbursed_on = decided_at.date()
+            disbursed_on = lender_date(decided_at)
         if status is LoanStatus.WRITTEN_OFF:
             write_off_reason = self.rng.choice(WRITE_OFF_REASONS)
         return {

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from crm.clock import lender_date
 from crm.demo.drawing import tax_id_check_digit
 from crm.demo.load import ADMIN, CUSTOMER_LOGIN_EMAIL, DEMO_PASSWORD, MANAGERS
 from crm.demo.tables import (
@@ -180,7 +181,7 @@ def test_demo_loans_carry_what_their_status_needs(loaded):
             assert loan.created_at <= loan.decided_at
             assert aware(loan.decided_at) <= now
         if started:
-            assert loan.disbursed_on == loan.decided_at.date()
+            assert loan.disbursed_on == lender_date(aware(loan.decided_at))
         if loan.decided_by is not None:
             assert loan.decided_by.role in (Role.ADMIN, Role.MANAGER)
 

@@ -6,10 +6,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from sqlalchemy.orm import Session
 
-from crm.clock import lender_today, utc_now
+from crm.clock import lender_date, lender_today, utc_now
 from crm.i18n.formats import day
 from crm.lending import status as lifecycle
 from crm.lending.schedule import build_schedule
@@ -71,7 +70,7 @@ def _check_disbursement_date(loan: Loan, disbursed_on: date | None, today: date)
         raise FieldError("disbursed_on", _("This field is required."))
     if disbursed_on > today:
         raise FieldError("disbursed_on", _("The disbursement date cannot be in the future."))
-    applied_on = to_user_timezone(loan.created_at).date()
+    applied_on = lender_date(loan.created_at)
     if disbursed_on < applied_on:
         raise FieldError(
             "disbursed_on",
