@@ -49,7 +49,7 @@ class OneTimeLink(Base):
     customer_id: Mapped[int | None] = foreign_id("customers", ondelete="CASCADE")
     #: What the link completes: a registration's names, phone, password hash (never the
     #: password) and language; an e-mail change's previous address. Emptied once used.
-    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     #: When the link did its work; it opens nothing after that.
