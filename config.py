@@ -84,6 +84,15 @@ class Config:
     GUESS_LIMIT_PER_ADDRESS = "50 per 15 minutes"
     #: Six-digit codes (the second factor, re-authentication) get fewer tries per account.
     CODE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    #: Forms that e-mail a link to the address typed (registration, password reset): every
+    #: try sends a message, so an address gets few of them, and a client few in all.
+    LINK_REQUEST_LIMIT_PER_ACCOUNT = "5 per hour"
+    LINK_REQUEST_LIMIT_PER_ADDRESS = "20 per hour"
+    #: How long each kind of one-time link works after it is sent (crm/links/).
+    REGISTRATION_LINK_LIFETIME = timedelta(hours=24)
+    INVITATION_LINK_LIFETIME = timedelta(hours=72)
+    RESET_LINK_LIFETIME = timedelta(hours=1)
+    EMAIL_CHANGE_LINK_LIFETIME = timedelta(hours=24)
     #: Staff must set up a second factor (TOTP) before they can work; off, they may.
     STAFF_TOTP_REQUIRED = env_flag("STAFF_TOTP_REQUIRED", False)
     #: Seconds between the password and the code of a log-in, and how long a confirmation of

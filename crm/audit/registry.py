@@ -13,6 +13,7 @@ from crm.models import (
     Customer,
     Installment,
     Loan,
+    OneTimeLink,
     OutboxMessage,
     Payment,
     PaymentAllocation,
@@ -145,5 +146,10 @@ EXCLUDED: dict[type, str] = {
         "an e-mail is an effect of a change the trail already holds (the registration, the "
         "invitation), and its body holds one-time links that must not outlive it elsewhere; "
         "its delivery is bookkeeping kept on the row"
+    ),
+    OneTimeLink: (
+        "one-time links hold token hashes (and a registration's password hash); the users "
+        "and customers they create or change are audited, and sending, opening and refusing "
+        "them are security events (registration_requested, invitation_sent, link_refused, …)"
     ),
 }

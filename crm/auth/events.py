@@ -40,7 +40,9 @@ def refusal_event(action: str, **facts: object) -> None:
 
 def store_security_event(session: Session, action: str, facts: dict[str, Any]) -> None:
     """Add the event to `session`. The user it concerns (user_id=) is the actor while
-    nobody is logged in yet (a log-in); the other facts become its `changes`."""
+    nobody is logged in yet (a log-in); the other facts become its `changes`. An event
+    about a customer (customer_id=: an invitation, a registration) is also in that
+    customer's history."""
     user_id = facts.get("user_id")
     stamp = current_stamp(
         actor_id=user_id, actor=str(facts["email"]) if user_id and "email" in facts else None
@@ -54,6 +56,7 @@ def store_security_event(session: Session, action: str, facts: dict[str, Any]) -
             action=action,
             entity="user",
             entity_id=user_id,
+            customer_id=facts.get("customer_id"),
             changes={
                 key: [None, _json_value(value)] for key, value in facts.items() if key != "user_id"
             },

@@ -7,6 +7,7 @@ from wtforms import (
     PasswordField,
     StringField,
     SubmitField,
+    TelField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -69,3 +70,77 @@ class ConfirmForm(FlaskForm):
         render_kw={"autocomplete": "one-time-code"},
     )
     submit = SubmitField(_l("Confirm"))
+
+
+def new_password_fields(label: str) -> tuple[PasswordField, PasswordField]:
+    """A new password and the same again; the policy (crm/auth/passwords.py) is the
+    service's to apply."""
+    return (
+        PasswordField(
+            label,
+            validators=[DataRequired(), Length(max=200)],
+            description=_l(
+                "At least 12 characters. A few unrelated words are strong and easy to remember."
+            ),
+            render_kw={"autocomplete": "new-password"},
+        ),
+        PasswordField(
+            _l("Password again"),
+            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+            render_kw={"autocomplete": "new-password"},
+        ),
+    )
+
+
+class RegistrationForm(FlaskForm):
+    """Registering for the personal account; the customers' own checks (names, phone)
+    apply in the service."""
+
+    last_name = StringField(_l("Last name"), render_kw={"autocomplete": "family-name"})
+    first_name = StringField(_l("First name"), render_kw={"autocomplete": "given-name"})
+    patronymic = StringField(_l("Patronymic"), render_kw={"autocomplete": "additional-name"})
+    phone = TelField(_l("Phone"), render_kw={"autocomplete": "tel"})
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254), no_control_characters],
+        render_kw={"autocomplete": "email"},
+    )
+    password, confirm = new_password_fields(_l("Password"))
+    submit = SubmitField(_l("Register"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254), no_control_characters],
+        render_kw={"autocomplete": "email", "autofocus": True},
+    )
+    submit = SubmitField(_l("Send the link"))
+
+
+class NewPasswordForm(FlaskForm):
+    """The password set through a link: an invitation or a reset."""
+
+    password, confirm = new_password_fields(_l("New password"))
+    submit = SubmitField(_l("Save the password"))
+
+
+class LinkForm(FlaskForm):
+    """The one button that uses a link (its page only shows what it will do: mail
+    programs that open links to check them use nothing)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class EmailChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    email = EmailField(
+        _l("New e-mail"),
+        validators=[DataRequired(), Length(max=254), no_control_characters],
+        render_kw={"autocomplete": "email"},
+    )
+    submit = SubmitField(_l("Send the confirmation link"))

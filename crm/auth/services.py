@@ -9,7 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.auth.passwords import check_new_password, check_password_of_nobody
-from crm.models import STAFF_ROLES, Customer, Loan, Payment, Role, SessionEnd, User, UserSession
+from crm.links.services.tokens import void_links
+from crm.models import (
+    STAFF_ROLES,
+    Customer,
+    LinkPurpose,
+    Loan,
+    Payment,
+    Role,
+    SessionEnd,
+    User,
+    UserSession,
+)
 from crm.models.user import MAX_FULL_NAME
 from crm.sessions.services import end_sessions
 from crm.validation import FieldError, check_version, clean_name, normalise_email
@@ -102,11 +113,12 @@ def update_user(
 
     A new role, a deactivation or a new password ends the user's sessions (all but `keep`,
     the acting user's own session when they change their own password), ended by
-    `acting_user`. Raises FieldError like create_user; when `acting_user` (the admin making
-    the change) would change their own role or deactivate themselves (nobody locks
-    themselves out); and when a manager of customers would stop being staff (reassign the
-    customers first). Raises StaleDataError when `expected_version` (the version the admin's
-    form was built from) is not the login's current one: nothing changes then.
+    `acting_user`; a new password also voids open password-reset links. Raises FieldError
+    like create_user; when `acting_user` (the admin making the change) would change their
+    own role or deactivate themselves (nobody locks themselves out); and when a manager of
+    customers would stop being staff (reassign the customers first). Raises StaleDataError
+    when `expected_version` (the version the admin's form was built from) is not the
+    login's current one: nothing changes then.
     """
     check_version(user, expected_version)
     address = _free_email(session, email, user)
@@ -128,6 +140,7 @@ def update_user(
         end_sessions(session, user, reason=lock_out, by=acting_user)
     if password:
         end_sessions(session, user, reason=SessionEnd.PASSWORD_CHANGED, keep=keep, by=acting_user)
+        void_links(session, LinkPurpose.RESET, user=user)
     session.flush()
     return user
 
@@ -141,12 +154,13 @@ def set_password(
     by: User | None = None,
 ) -> int:
     """Give `user` a new password and end their sessions, all but `keep` (the session the
-    user changes it from); returns how many ended. `by` is who changed it: the user, an
-    admin, or None for the system (a command). Raises FieldError("password", …) for a
-    password the policy refuses, changing nothing."""
+    user changes it from); returns how many ended. Open password-reset links stop working.
+    `by` is who changed it: the user, an admin, or None for the system (a command). Raises
+    FieldError("password", …) for a password the policy refuses, changing nothing."""
     _check_password(password, user_inputs=(user.email, user.full_name))
     user.set_password(password)
     ended = end_sessions(session, user, reason=SessionEnd.PASSWORD_CHANGED, keep=keep, by=by)
+    void_links(session, LinkPurpose.RESET, user=user)
     session.flush()
     return ended
 

@@ -77,4 +77,5 @@ def latest_customers(session: Session, limit: int) -> list[Customer]:
 
 
 def customer_detail_options() -> list:
-    return [joinedload(Customer.manager)]
+    """What the card shows with the customer: the manager, and the login (crm.links.queries)."""
+    return [joinedload(Customer.manager), joinedload(Customer.login)]

@@ -1,11 +1,17 @@
-from flask import current_app, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from crm import clock
 from crm.audit.queries import customer_history
+from crm.auth.events import security_event
 from crm.customers import bp, queries
 from crm.extensions import db
+from crm.links.queries import login_state
+from crm.links.services.invitation import invite_customer
 from crm.loans.queries.loans import customer_loans, loan_counts_by_status
 from crm.models import Customer
 from crm.paging import page_number, paginate, per_page
+from crm.validation import FieldError
 
 #: Flask-Admin's edit form for a customer; the admin registers it.
 ADMIN_EDIT_ENDPOINT = "customer.edit_view"
@@ -33,7 +39,27 @@ def detail(customer_id: int):
         history=customer_history(
             db.session, customer.id, page=page_number("history_page"), per_page=per_page()
         ),
+        access=login_state(db.session, customer, at=clock.utc_now()),
     )
+
+
+@bp.post("/<int:customer_id>/invite")
+def invite(customer_id: int):
+    """E-mail the customer an invitation to the personal account (crm/links/)."""
+    customer = db.get_or_404(Customer, customer_id)
+    try:
+        email = invite_customer(db.session, customer)
+    except FieldError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        security_event("invitation_sent", email=email, customer_id=customer.id)
+        db.session.commit()
+        flash(
+            _("An invitation to the personal account has been sent to %(email)s.", email=email),
+            "success",
+        )
+    return redirect(url_for("customers.detail", customer_id=customer_id))
 
 
 def admin_edit_url(customer: Customer) -> str | None:

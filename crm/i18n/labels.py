@@ -7,7 +7,7 @@ from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.models import OutboxStatus, ProductCategory, Role, SessionEnd
+from crm.models import LinkPurpose, OutboxStatus, ProductCategory, Role, SessionEnd
 from crm.models.audit import ANONYMOUS, SYSTEM
 
 STATUS_LABELS = {
@@ -94,6 +94,15 @@ ACTION_LABELS = {
     "recovery_code_used": _l("Recovery code used"),
     "recovery_codes_renewed": _l("Recovery codes renewed"),
     "access_refused": _l("Access refused"),
+    "registration_requested": _l("Registration asked for"),
+    "registration_completed": _l("Registered"),
+    "invitation_sent": _l("Invited to the personal account"),
+    "invitation_accepted": _l("Invitation accepted"),
+    "password_reset_requested": _l("Password reset asked for"),
+    "password_reset": _l("Password reset"),
+    "email_change_requested": _l("E-mail change asked for"),
+    "email_changed": _l("E-mail changed"),
+    "link_refused": _l("Link refused"),
 }
 
 #: The kinds of record the trail speaks of (AuditEvent.entity).
@@ -200,6 +209,9 @@ FIELD_LABELS = {
         "scope": _l("Limited by"),
         "limit": _l("Limit"),
         "account": _l("Account"),
+        "new_email": _l("New e-mail"),
+        "previous": _l("Previous e-mail"),
+        "purpose": _l("Link"),
     },
 }
 
@@ -214,6 +226,20 @@ _REASON_LABELS = {
     SessionEnd.DEACTIVATED: _l("Login deactivated"),
     SessionEnd.ROLE_CHANGED: _l("Role changed"),
     SessionEnd.ENDED_BY_ADMIN: _l("Ended by an admin"),
+    # Why a one-time link opened nothing (crm.links.services.tokens.LinkProblem), or could
+    # not do its work (crm/auth/one_time.py).
+    "invalid": _l("Not a valid link"),
+    "expired": _l("Expired"),
+    "used": _l("Already used"),
+    "void": _l("Replaced by a newer link"),
+    "conflict": _l("The records changed since it was sent"),
+}
+#: What each kind of one-time link is for (crm.models.LinkPurpose).
+_PURPOSE_LABELS = {
+    LinkPurpose.REGISTER: _l("Registration"),
+    LinkPurpose.INVITE: _l("Invitation"),
+    LinkPurpose.RESET: _l("Password reset"),
+    LinkPurpose.EMAIL_CHANGE: _l("E-mail change"),
 }
 
 #: Stored values shown by their labels, by (entity, field); every other value is shown as
@@ -225,6 +251,7 @@ VALUE_LABELS = {
     ("user", "role"): ROLE_LABELS,
     ("user", "locale"): {code: names[1] for code, names in LANGUAGE_NAMES.items()},
     ("user", "reason"): _REASON_LABELS,
+    ("user", "purpose"): _PURPOSE_LABELS,
     ("user", "by"): {SYSTEM: ACTOR_LABELS[SYSTEM]},
     ("user", "step"): {"log_in": _l("Log-in"), "confirm": _l("Password confirmation")},
 }

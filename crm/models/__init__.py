@@ -3,6 +3,7 @@
 from crm.models.audit import AuditEvent
 from crm.models.customer import Customer
 from crm.models.loan import Loan
+from crm.models.one_time_link import LinkPurpose, OneTimeLink
 from crm.models.outbox import OutboxMessage, OutboxStatus
 from crm.models.product import Product, ProductCategory
 from crm.models.second_factor import RecoveryCode, SecondFactor
@@ -15,7 +16,9 @@ __all__ = [
     "AuditEvent",
     "Customer",
     "Installment",
+    "LinkPurpose",
     "Loan",
+    "OneTimeLink",
     "OutboxMessage",
     "OutboxStatus",
     "Payment",

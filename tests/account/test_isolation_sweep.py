@@ -31,6 +31,10 @@ PUBLIC = {
     "auth.login_code": "the log-in's second step (it sends back to the log-in without one)",
     "health.healthz": "the load balancer's health check",
     "language.switch": "the language of the log-in page",
+    "auth.register": "the registration form (its answer is the same for anybody)",
+    "auth.registration_sent": "“check your e-mail”, the same for anybody",
+    "auth.request_reset": "the password reset form (its answer is the same for anybody)",
+    "auth.reset_sent": "“check your e-mail”, the same for anybody",
     "static": "style sheets and scripts",
     "admin.static": "the admin's style sheets and scripts",
 }

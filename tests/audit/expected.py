@@ -44,11 +44,21 @@ SECURITY_ACTIONS = frozenset(
         "reauthentication_failed",
         "second_factor_failed",
         "access_refused",
+        "registration_requested",
+        "registration_completed",
+        "invitation_sent",
+        "invitation_accepted",
+        "password_reset_requested",
+        "password_reset",
+        "email_change_requested",
+        "email_changed",
+        "link_refused",
     }
 )
 #: Other actions an entry point may write (the demo load's one event for its bulk rows).
 OTHER_ACTIONS = frozenset({"demo_load"})
-#: Who acted: a World attribute naming a user ("admin", "user"), or one of these.
+#: Who acted: a World attribute naming a user ("admin", "user"), one of these, or the pair
+#: (actor_id, actor) itself for a user the World does not name (one a post creates).
 NOBODY = {SYSTEM: (None, SYSTEM), ANONYMOUS: (None, ANONYMOUS)}
 
 
@@ -62,8 +72,8 @@ class Event:
     entity: str
     entity_id: Any = field(default_factory=lambda: ANY)
     changes: Mapping[str, list] = field(default_factory=dict)
-    #: Who acted: a World attribute naming the user, SYSTEM or ANONYMOUS.
-    by: str = "admin"
+    #: Who acted: a World attribute naming the user, SYSTEM or ANONYMOUS, or (actor_id, actor).
+    by: str | tuple[Any, str] = "admin"
     customer_id: Any = field(default_factory=lambda: ANY)
     loan_id: Any = field(default_factory=lambda: ANY)
 
@@ -218,7 +228,9 @@ def assert_events_match_tables(
 def actor_of(world: Any) -> Callable[[str], tuple[int | None, str]]:
     """(actor_id, actor) an event by `by` carries (see Event.by)."""
 
-    def actor(by: str) -> tuple[int | None, str]:
+    def actor(by: str | tuple[Any, str]) -> tuple[Any, str]:
+        if isinstance(by, tuple):
+            return by
         if by in NOBODY:
             return NOBODY[by]
         user_id = getattr(world, by)

@@ -35,8 +35,8 @@ READ_ONLY = {
     "loans quote": "prints a schedule, its totals and the APRC; saves nothing",
     "audit export": "writes the trail out for someone to read; adds to it and changes nothing",
     "outbox deliver": (
-        "sends the e-mails the outbox holds and notes their delivery on the outbox rows, "
-        "which are not audited (crm/audit/registry.py EXCLUDED)"
+        "sends the e-mails waiting in the outbox and notes their delivery on their rows, "
+        "which are out of the trail (crm/audit/registry.py); changes no record"
     ),
 }
 #: Groups of commands that change no business record, with the reason.

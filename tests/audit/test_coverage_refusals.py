@@ -28,13 +28,20 @@ from tests.audit.expected import (
 )
 from tests.audit.test_coverage_routes import CASES
 from tests.factories import PASSWORD
-from tests.fuzz.routes import POST_ROUTES, World, resolve, sign_in
+from tests.fuzz.routes import NEW_PASSWORDS, POST_ROUTES, Route, World, resolve
 
-Values = Mapping[str, Any] | Callable[[World], Mapping[str, Any]]
+Values = Mapping[str, Any] | Callable[[World], Mapping[str, Any]] | Route
+#: A link's page whose link was never made: its only input is the token in the address.
+NO_SUCH_LINK = "not-a-link.forged-signature"
 
-#: For each route that changes records, values (form fields) that it refuses.
+#: For each route that changes records, values (form fields) that it refuses, or a Route
+#: posted instead of its own.
 BAD_INPUT: dict[str, Values] = {
     "auth.login": {"password": "not-the-password"},
+    "auth.confirm_registration": Route(f"/auth/register/{NO_SUCH_LINK}", anonymous=True),
+    "auth.accept_invite": {**NEW_PASSWORDS, "password": "short"},
+    "auth.reset_password_page": {"password": "password1234", "confirm": "password1234"},
+    "auth.confirm_email": Route(f"/auth/email/{NO_SUCH_LINK}", anonymous=True),
     "auth.password": {"password": "short", "confirm": "short"},
     "language.switch": {"language": "xx"},
     "loans.start": {"disbursed_on": "2999-01-01"},
@@ -110,6 +117,8 @@ def test_every_route_that_changes_records_has_its_refusals(app, client, clock):
 
 def post(client, endpoint: str, world: World, changes: Values | None = None):
     route = POST_ROUTES[endpoint]
+    if isinstance(changes, Route):
+        route, changes = changes, None
     return client.post(
         resolve(route.url, world),
         query_string=resolve(route.query, world),
@@ -140,6 +149,12 @@ def failed_log_in(world: World) -> list[Event]:
     return [Event("log_in_failed", "user", None, changes, ANONYMOUS, None, None)]
 
 
+def no_such_link(purpose: str) -> Callable[[World], list[Event]]:
+    """A link that never was: refused before any look-up, by whoever opened it."""
+    changes = {"email": [None, None], "purpose": [None, purpose], "reason": [None, "invalid"]}
+    return lambda _world: [Event("link_refused", "user", None, changes, ANONYMOUS, None, None)]
+
+
 #: The security events a refusal writes, where it writes one.
 def wrong_current_password(world: World) -> list[Event]:
     """A guess at the current password: recorded against the customer who made it."""
@@ -148,14 +163,21 @@ def wrong_current_password(world: World) -> list[Event]:
     return [Event("reauthentication_failed", "user", login, changes, "customer_login", None, None)]
 
 
-REFUSAL_EVENTS = {"auth.login": failed_log_in, "account.password": wrong_current_password}
+REFUSAL_EVENTS = {
+    "auth.login": failed_log_in,
+    "account.password": wrong_current_password,
+    "auth.confirm_registration": no_such_link("register"),
+    "auth.confirm_email": no_such_link("email_change"),
+}
 
 
 @pytest.mark.parametrize("endpoint", sorted(BAD_INPUT))
 def test_bad_input_is_refused_without_a_record_event(app, client, endpoint):
     world = World.build()
-    sign_in(client, world, POST_ROUTES[endpoint])
+    POST_ROUTES[endpoint].log_in_as(client, world)
     expected = REFUSAL_EVENTS.get(endpoint, lambda _world: [])(world)
+    # The link a route posts to (tests/fuzz/links.py) is made before anything is measured.
+    resolve(POST_ROUTES[endpoint].form, world)
     before, last = audited_rows(), last_event_id()
 
     response = post(client, endpoint, world, BAD_INPUT[endpoint])
@@ -177,7 +199,7 @@ def someone_else_saves(model: type, record_id: int) -> None:
 @pytest.mark.parametrize("endpoint", sorted(VERSIONED))
 def test_a_stale_form_is_refused_without_an_event(app, client, endpoint):
     world = World.build()
-    sign_in(client, world, POST_ROUTES[endpoint])
+    POST_ROUTES[endpoint].log_in_as(client, world)
     model, record = VERSIONED[endpoint]
     form = dict(resolve(POST_ROUTES[endpoint].form, world))
     someone_else_saves(model, getattr(world, record))

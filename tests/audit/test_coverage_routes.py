@@ -22,13 +22,15 @@ from tests.audit.expected import (
     last_event_id,
     written_since,
 )
+from tests.audit.link_cases import LINK_CASES
 from tests.audit.loan_cases import LOAN_CASES
 from tests.audit.site_cases import ACCOUNT_CASES
-from tests.fuzz.routes import POST_ROUTES, World, resolve, sign_in
+from tests.fuzz.routes import POST_ROUTES, World, resolve
 
 CASES: dict[str, Case] = {
     **ACCOUNT_CASES,
     **PERSONAL_ACCOUNT_CASES,
+    **LINK_CASES,
     **LOAN_CASES,
     **ADMIN_CASES,
 }
@@ -77,7 +79,7 @@ def test_a_valid_post_writes_exactly_its_events(app, client, clock, key):
     route = case.route or POST_ROUTES[endpoint_of(key)]
     world = World.build()
     ctx = Ctx(app, client, world, clock)
-    sign_in(client, world, route)
+    route.log_in_as(client, world)
     form = {**resolve(route.form, world), **((case.setup and case.setup(ctx)) or {})}
     expected = case.expect(ctx)
     before, last = audited_rows(), last_event_id()

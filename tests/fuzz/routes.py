@@ -18,10 +18,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.models import Customer, Loan, Product, Role, User
+from crm.models import Customer, LinkPurpose, Loan, Product, Role, User
 from tests import factories
 from tests.admin.pages import customer_form, product_form, user_form
 from tests.factories import PASSWORD
+from tests.fuzz.links import NEW_PASSWORD, link_form, link_url, log_in_address_owner, renew
 from tests.loans.conftest import APPLIED, DISBURSED, pay, start
 
 
@@ -98,15 +99,6 @@ def log_in_customer(client: FlaskClient, world: World) -> None:
     assert response.status_code == 302, "the customer could not log in"
 
 
-def sign_in(client: FlaskClient, world: World, route: "Route") -> None:
-    """Log in as the route is posted: the World's customer for the account's, nobody for an
-    anonymous one, the admin (password confirmed) for every other."""
-    if route.customer:
-        log_in_customer(client, world)
-    elif not route.anonymous:
-        log_in(client, world)
-
-
 def log_out(client: FlaskClient, _world: World) -> None:
     client.post("/auth/logout")
 
@@ -115,8 +107,10 @@ def log_out(client: FlaskClient, _world: World) -> None:
 class Route:
     """A POST route: its address, query string and form (valid values, or functions of the
     World giving them); `anonymous` for one posted without logging in, `customer` for one
-    of the personal account (posted as the World's customer, not the admin); `after` puts
-    the client back as the next post needs it (logged in or out)."""
+    of the personal account (posted as the World's customer), `log_in` for one posted by
+    someone else again (log_in(client, world)); the admin posts every other. `after` puts
+    the client (or the records) back as the next post needs them (logged in or out, a fresh
+    link)."""
 
     url: str | Callable[[World], str]
     form: Fill = field(default_factory=dict)
@@ -124,6 +118,13 @@ class Route:
     anonymous: bool = False
     customer: bool = False
     after: Callable[[FlaskClient, World], None] | None = None
+    log_in: Callable[[FlaskClient, World], None] | None = None
+
+    def log_in_as(self, client: FlaskClient, world: World) -> None:
+        """Log in whoever posts to the route (the admin unless `log_in` says otherwise);
+        nobody for an anonymous route."""
+        if not self.anonymous:
+            (self.log_in or (log_in_customer if self.customer else log_in))(client, world)
 
 
 # --- The admin's forms --------------------------------------------------------------------------
@@ -215,6 +216,47 @@ def admin_routes(view: str) -> dict[str, Route]:
     }
 
 
+# --- Registration, invitations, resets and e-mail changes (tests/fuzz/links.py) ----------------
+
+NEW_PASSWORDS = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+
+def link_route(prefix: str, purpose: LinkPurpose, values: Mapping[str, Any]) -> Route:
+    """A link's page, posted anonymously with `values` to a link that works."""
+    return Route(
+        link_url(prefix, purpose),
+        link_form(purpose, values),
+        anonymous=True,
+        after=renew(purpose),
+    )
+
+
+LINK_ROUTES: dict[str, Route] = {
+    "auth.register": Route(
+        "/auth/register",
+        {
+            "last_name": "Коваленко",
+            "first_name": "Олена",
+            "patronymic": "Петрівна",
+            "phone": "050 123 45 67",
+            "email": "olena.kovalenko@example.com",
+            **NEW_PASSWORDS,
+        },
+        anonymous=True,
+    ),
+    "auth.confirm_registration": link_route("/auth/register/", LinkPurpose.REGISTER, {}),
+    "auth.accept_invite": link_route("/auth/invite/", LinkPurpose.INVITE, NEW_PASSWORDS),
+    "auth.request_reset": Route("/auth/reset", {"email": "olena@example.com"}, anonymous=True),
+    "auth.reset_password_page": link_route("/auth/reset/", LinkPurpose.RESET, NEW_PASSWORDS),
+    "auth.change_email": Route(
+        "/auth/email",
+        {"current_password": PASSWORD, "email": "olena.new@example.com"},
+        log_in=log_in_address_owner,
+    ),
+    "auth.confirm_email": link_route("/auth/email/", LinkPurpose.EMAIL_CHANGE, {}),
+}
+
+
 # --- Every POST route ---------------------------------------------------------------------------
 
 POST_ROUTES: dict[str, Route] = {
@@ -245,6 +287,9 @@ POST_ROUTES: dict[str, Route] = {
         "/admin/user/sessions/end/", lambda w: {"user": w.user, "next": "/admin/user/"}
     ),
     "language.switch": Route("/language", {"language": "en", "next": "/customers/"}),
+    **LINK_ROUTES,
+    # The spare customer has an e-mail and no login (the World's customer has one).
+    "customers.invite": Route(lambda w: f"/customers/{w.spare_customer}/invite"),
     "loans.start": Route(
         lambda w: f"/loans/{w.pending}/start",
         lambda w: {"version": w.version(Loan, w.pending), "disbursed_on": DISBURSED.isoformat()},

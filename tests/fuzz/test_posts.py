@@ -19,7 +19,7 @@ from crm.audit.registry import RECORD_ACTIONS
 from crm.extensions import db
 from crm.models import AuditEvent
 from tests.fuzz.hostile import MISSING, SWEEP, hostile_values
-from tests.fuzz.routes import POST_ROUTES, Route, World, resolve, sign_in
+from tests.fuzz.routes import POST_ROUTES, Route, World, resolve
 
 FUZZ = settings.get_profile("fuzz")
 #: Tables compared row by row; any other table is compared by its number of rows.
@@ -95,7 +95,7 @@ def field_choices(names) -> st.SearchStrategy:
 def test_hostile_posts_are_never_a_5xx_and_a_refused_one_stores_nothing(app, client, endpoint):
     route: Route = POST_ROUTES[endpoint]
     world = World.build()
-    sign_in(client, world, route)
+    route.log_in_as(client, world)
     form_fields = list(resolve(route.form, world))
     query_fields = list(resolve(route.query, world))
     posts = []
