@@ -39,6 +39,8 @@ def test_the_profile_shows_the_email_read_only_and_the_phone(html_of, me):
     assert f'value="{me.customer.phone}"' in html
     assert f'name="version" type="hidden" value="{me.customer.version}"' in html
     assert 'action="/account/password"' in html
+    # The address changes only through a link sent to the new one (crm/auth/email_change.py).
+    assert re.search(r'<a href="/auth/email" id="change-email">', html)
 
 
 def test_a_phone_is_saved_as_the_staff_form_saves_it(my_client, me):
