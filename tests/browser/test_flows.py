@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import (
+    ADMIN,
     CUSTOMER,
     MANAGER,
     fill_customer_form,
@@ -150,3 +151,63 @@ def test_a_customer_reads_a_schedule_and_applies_with_the_live_preview(
     expect(applications.first.locator("button[type=submit]")).to_have_text(
         "Withdraw the application"
     )
+
+
+def invite_a_customer_with_a_loan(page: Page, live_server: str) -> str:
+    """As the manager: find a customer with an active loan, an e-mail and no login, and
+    invite them from their card; returns the card's address."""
+    page.goto(f"{live_server}/loans/?status=active")
+    hrefs = [link.get_attribute("href") for link in page.locator("main table a").all()]
+    for loan in [href for href in hrefs if re.fullmatch(r"/loans/\d+", href or "")]:
+        page.goto(f"{live_server}{loan}")
+        links = [link.get_attribute("href") for link in page.locator("main a").all()]
+        page.goto(live_server + next(h for h in links if re.fullmatch(r"/customers/\d+", h or "")))
+        invite = page.locator("#personal-account form button[type=submit]")
+        if page.locator("#personal-account [data-access=none]").count() and invite.count():
+            card = page.url
+            invite.click()
+            expect(page.locator("#personal-account [data-access=invited]")).to_be_visible()
+            return card
+    raise AssertionError("no demo customer with an active loan can be invited")
+
+
+def invitation_link(page: Page, live_server: str) -> str:
+    """As the admin: the link in the newest message of the outbox (no mail server here, so
+    the message waits there, and in the log)."""
+    log_in(page, live_server, ADMIN)
+    page.goto(f"{live_server}/admin/outbox/")
+    page.locator("a[href*='/admin/outbox/details/']").first.click()
+    body = page.locator("body").inner_text()
+    return re.search(r"https?://\S+/auth/invite/\S+", body).group(0)
+
+
+def test_an_invited_customer_sets_a_password_follows_a_loan_and_applies(
+    page: Page, new_context, live_server
+):
+    log_in(page, live_server, MANAGER)
+    pending = stat(page, "pending")
+    invite_a_customer_with_a_loan(page, live_server)
+    admin = new_context().new_page()
+    link = invitation_link(admin, live_server)
+
+    customer = new_context().new_page()
+    customer.goto(live_server + link[link.index("/auth/invite/") :])
+    customer.fill("input[name=password]", "Vyshyvanka-kestrel-4182")
+    customer.fill("input[name=confirm]", "Vyshyvanka-kestrel-4182")
+    customer.locator("form:has(input[name=confirm]) [type=submit]").click()
+    expect(customer.locator("#my-loans")).to_be_visible()
+    customer.locator("#my-loans article h2 a").first.click()
+    expect(customer.locator("#schedule tbody tr").first).to_be_visible()
+
+    customer.click("#main-nav a[href='/account/apply']")
+    cash = customer.locator("select[name=product_id] option", has_text="Готівка")
+    customer.select_option("select[name=product_id]", value=cash.get_attribute("value"))
+    customer.fill("input[name=term_months]", "12")
+    customer.fill("input[name=amount]", "20000")
+    preview = customer.locator("#loan-preview")
+    expect(preview).to_have_attribute("data-state", "shown")
+    customer.click("#apply-form [type=submit]")
+    expect(customer.locator(".alert-success")).to_be_visible()
+
+    page.goto(f"{live_server}/")
+    expect(page.locator("#stat-pending")).to_have_text(str(pending + 1))
