@@ -91,6 +91,21 @@ def record_flush(session: Session, _flush_context: UOWTransaction) -> None:
     session.connection().execute(insert(AuditEvent), rows)
 
 
+def record_counts(session: Session, *, action: str, entity: str, counts: dict[str, int]) -> None:
+    """One event for rows a command wrote or deleted past the hook (in bulk, or in tables
+    the trail leaves out): how many of each, in the command's transaction."""
+    session.add(
+        AuditEvent(
+            at=utc_now(),
+            **asdict(current_stamp()),
+            action=action,
+            entity=entity,
+            entity_id=None,
+            changes={name: [None, count] for name, count in counts.items()},
+        )
+    )
+
+
 def _transaction_step(session: Session, actions: list[str | None]) -> str | None:
     """The named step (start, payment, …) this transaction took, in this flush or an
     earlier one: a step's changes may be flushed in parts (a query in the middle of it

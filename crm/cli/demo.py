@@ -1,18 +1,14 @@
 """`flask --app wsgi demo …`: the demo data set."""
 
-from dataclasses import asdict
-
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crm.audit.context import current_stamp
-from crm.clock import utc_now
-from crm.demo.load import DemoAlreadyLoaded, DemoSummary, load_demo
+from crm.audit.recorder import record_counts
+from crm.demo.load import DemoAlreadyLoaded, load_demo
 from crm.extensions import db
 from crm.i18n.commands import option
-from crm.models import AuditEvent
 
 demo = AppGroup("demo", help=_l("Demo data for trying the CRM and for benchmarks."))
 
@@ -42,22 +38,8 @@ def load_demo_command(customer_count: int, if_empty: bool) -> None:
             raise click.ClickException(error.describe()) from None
         click.echo(_("Skipped. %(reason)s", reason=error.describe()))
         return
-    _record_the_load(summary)
+    # The rows went in bulk, past the audit hook: one event says how many of each; the staff
+    # and products written through the session have their own.
+    record_counts(db.session, action="demo_load", entity="demo", counts=summary.counts())
     db.session.commit()
     click.echo(summary.describe())
-
-
-def _record_the_load(summary: DemoSummary) -> None:
-    """One event for the rows the load wrote in bulk, past the audit hook (crm.demo.bulk):
-    how many of each, in the load's transaction. The staff and products it wrote through
-    the session have their own events."""
-    db.session.add(
-        AuditEvent(
-            at=utc_now(),
-            **asdict(current_stamp()),
-            action="demo_load",
-            entity="demo",
-            entity_id=None,
-            changes={name: [None, count] for name, count in summary.counts().items()},
-        )
-    )

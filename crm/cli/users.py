@@ -1,5 +1,7 @@
 """`flask --app wsgi users …`: logins."""
 
+from datetime import timedelta
+
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
@@ -7,12 +9,16 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from crm.audit.recorder import record_counts
 from crm.auth.events import security_event
 from crm.auth.services import create_user, deactivate_user, login_email, set_password
+from crm.clock import utc_now
 from crm.extensions import db
 from crm.i18n.commands import TranslatedOption, option
+from crm.links.services.tokens import prune_links
 from crm.models import Customer, Role, User
 from crm.second_factor.services import remove
+from crm.sessions.services import prune_sessions
 from crm.validation import FieldError
 
 users = AppGroup("users", help=_l("Manage logins."))
@@ -130,6 +136,39 @@ def remove_second_factor_command(email: str) -> None:
     security_event("second_factor_removed", user_id=user.id, email=user.email, by="system")
     db.session.commit()
     click.echo(_("Removed the second factor of %(email)s.", email=user.email))
+
+
+@users.command(
+    "prune",
+    help=_l(
+        "Delete log-in sessions and e-mailed links that ended or expired more than DAYS days "
+        "ago (cron, daily)."
+    ),
+)
+@option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=30,
+    show_default=True,
+    help=_l("How long to keep them after they ended."),
+)
+def prune_command(days: int) -> None:
+    before = utc_now() - timedelta(days=days)
+    counts = {
+        "user_sessions": prune_sessions(db.session, before=before),
+        "one_time_links": prune_links(db.session, before=before),
+    }
+    # Both tables are outside the trail (crm/audit/registry.py): one event says how many went.
+    record_counts(db.session, action="prune", entity="maintenance", counts=counts)
+    db.session.commit()
+    click.echo(
+        _(
+            "Deleted %(sessions)d sessions and %(links)d links that ended before %(day)s.",
+            sessions=counts["user_sessions"],
+            links=counts["one_time_links"],
+            day=before.date().isoformat(),
+        )
+    )
 
 
 def _login(email: str) -> User:

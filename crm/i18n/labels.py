@@ -103,6 +103,8 @@ ACTION_LABELS = {
     "email_change_requested": _l("E-mail change asked for"),
     "email_changed": _l("E-mail changed"),
     "link_refused": _l("Link refused"),
+    "demo_load": _l("Demo data loaded"),
+    "prune": _l("Ended sessions and links deleted"),
 }
 
 #: The kinds of record the trail speaks of (AuditEvent.entity).
@@ -113,6 +115,8 @@ ENTITY_LABELS = {
     "installment": _l("Installment"),
     "payment": _l("Payment"),
     "user": _l("Login"),
+    "demo": _l("Demo data"),
+    "maintenance": _l("Maintenance"),
 }
 
 #: The actors that are nobody's e-mail (AuditEvent.actor).

@@ -11,9 +11,9 @@ forgets it if it is rolled back.
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utc_now
@@ -132,3 +132,12 @@ def end_sessions(
 def _note(session: Session, user: User, reason: SessionEnd, count: int, by: User | None) -> None:
     ended = SessionsEnded(user.id, user.email, reason, count, None if by is None else by.id)
     session.info.setdefault(ENDED, []).append(ended)
+
+
+def prune_sessions(session: Session, *, before: datetime) -> int:
+    """Delete the sessions that ended or expired before `before`; returns how many. They
+    open nothing any more, and their addresses and browsers need not be kept."""
+    statement = delete(UserSession).where(
+        or_(UserSession.ended_at < before, UserSession.expires_at < before)
+    )
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount

@@ -120,6 +120,18 @@ def demo_loaded(_ctx: Ctx) -> list[Event]:
     ]
 
 
+def pruned(_ctx: Ctx) -> list[Event]:
+    """The manager's session ended a month before: deleted with the table out of the trail,
+    and one event says how many went."""
+    counts = {"user_sessions": [None, 1], "one_time_links": [None, 0]}
+    return [Event("prune", "maintenance", None, counts, SYSTEM, None, None)]
+
+
+def manager_logged_out_a_month_ago(ctx: Ctx) -> None:
+    ctx.log_in_elsewhere("user").post("/auth/logout")
+    ctx.clock.advance(days=31)
+
+
 def manager_logged_in_elsewhere(ctx: Ctx) -> None:
     ctx.log_in_elsewhere("user")
 
@@ -146,6 +158,7 @@ MUTATING: dict[str, Scenario] = {
     "users remove-second-factor": Scenario(
         lambda ctx: [ctx.email("user")], second_factor_removed, setup=manager_enrolled
     ),
+    "users prune": Scenario(lambda _ctx: [], pruned, setup=manager_logged_out_a_month_ago),
     "demo load": Scenario(
         lambda _ctx: ["--customers", "3"],
         demo_loaded,

@@ -14,12 +14,12 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import ColumnElement, null, select, update
+from sqlalchemy import ColumnElement, delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utc_now
@@ -168,3 +168,16 @@ def _subject(user: User | None, customer: Customer | None, email: str | None) ->
     if email is None:
         raise ValueError("a link is for a login, a customer or an address")
     return OneTimeLink.email == email
+
+
+def prune_links(session: Session, *, before: datetime) -> int:
+    """Delete the links used, voided or expired before `before`; returns how many. With
+    them go the details (and password hashes) of registrations that were never confirmed."""
+    statement = delete(OneTimeLink).where(
+        or_(
+            OneTimeLink.used_at < before,
+            OneTimeLink.voided_at < before,
+            OneTimeLink.expires_at < before,
+        )
+    )
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount
