@@ -1,7 +1,16 @@
 """Applying for a loan online, with the schedule and its cost previewed as the terms are
 typed (the staff's preview engine, for the products on offer only)."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -84,5 +93,5 @@ def preview():
     except FieldError as error:
         return jsonify(error=error.message, field=error.field), 422
     result = schedule_preview(amount, rate, term_months, product.repayment_method, lender_today())
-    html = render_template("account/_schedule_preview.html", preview=result)
+    html = get_template_attribute("_macros/loans.html", "schedule_preview")(result)
     return jsonify(**preview_data(result), html=html)

@@ -1,6 +1,6 @@
 """The schedule a loan would have, as the terms are typed (the staff and admin forms)."""
 
-from flask import jsonify, render_template, request
+from flask import get_template_attribute, jsonify, request
 
 from crm.clock import lender_today
 from crm.extensions import db
@@ -27,5 +27,5 @@ def preview():
     except FieldError as error:
         return jsonify(error=error.message, field=error.field), 422
     result = schedule_preview(amount, rate, term_months, product.repayment_method, lender_today())
-    html = render_template("loans/_schedule_preview.html", preview=result)
+    html = get_template_attribute("_macros/loans.html", "schedule_preview")(result)
     return jsonify(**preview_data(result), html=html)
