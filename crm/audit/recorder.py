@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Column, Numeric, event, insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from crm.audit.context import current_stamp
+from crm.audit.context import Stamp, current_stamp
 from crm.audit.registry import AUDITED, Audited
 from crm.clock import as_utc, utc_now
 from crm.models.audit import HIDDEN, AuditEvent
@@ -91,19 +91,35 @@ def record_flush(session: Session, _flush_context: UOWTransaction) -> None:
     session.connection().execute(insert(AuditEvent), rows)
 
 
-def record_counts(session: Session, *, action: str, entity: str, counts: dict[str, int]) -> None:
-    """One event for rows a command wrote or deleted past the hook (in bulk, or in tables
-    the trail leaves out): how many of each, in the command's transaction."""
+def add_event(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    facts: dict[str, Any],
+    entity_id: int | None = None,
+    customer_id: int | None = None,
+    stamp: Stamp | None = None,
+) -> None:
+    """Add to `session` an event no record's change writes: a security event, or the counts
+    of rows a command wrote or deleted past the hook (in bulk, or in tables the trail leaves
+    out). Its `facts` are its changes, with empty befores; `stamp` is the current one unless
+    given."""
     session.add(
         AuditEvent(
             at=utc_now(),
-            **asdict(current_stamp()),
+            **asdict(stamp or current_stamp()),
             action=action,
             entity=entity,
-            entity_id=None,
-            changes={name: [None, count] for name, count in counts.items()},
+            entity_id=entity_id,
+            customer_id=customer_id,
+            changes={key: [None, _fact(value)] for key, value in facts.items()},
         )
     )
+
+
+def _fact(value: object) -> object:
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
 def _transaction_step(session: Session, actions: list[str | None]) -> str | None:

@@ -16,9 +16,9 @@ from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from crm.audit.context import current_stamp
+from crm.audit.recorder import add_event
 from crm.clock import utc_now
 from crm.extensions import db
-from crm.models import AuditEvent
 
 logger = logging.getLogger("crm.security")
 
@@ -47,22 +47,14 @@ def store_security_event(session: Session, action: str, facts: dict[str, Any]) -
     stamp = current_stamp(
         actor_id=user_id, actor=str(facts["email"]) if user_id and "email" in facts else None
     )
-    session.add(
-        AuditEvent(
-            at=utc_now(),
-            actor_id=stamp.actor_id,
-            actor=stamp.actor,
-            command=stamp.command,
-            action=action,
-            entity="user",
-            entity_id=user_id,
-            customer_id=facts.get("customer_id"),
-            changes={
-                key: [None, _json_value(value)] for key, value in facts.items() if key != "user_id"
-            },
-            ip=stamp.ip,
-            request_id=stamp.request_id,
-        )
+    add_event(
+        session,
+        action=action,
+        entity="user",
+        entity_id=user_id,
+        customer_id=facts.get("customer_id"),
+        facts={key: value for key, value in facts.items() if key != "user_id"},
+        stamp=stamp,
     )
 
 
@@ -74,7 +66,3 @@ def log_security_event(action: str, facts: dict[str, Any]) -> None:
         line.setdefault("ip", request.remote_addr)
         line.setdefault("path", request.path)
     logger.info(json.dumps(line, ensure_ascii=False, default=str, sort_keys=True))
-
-
-def _json_value(value: object) -> object:
-    return value if value is None or isinstance(value, bool | int | float | str) else str(value)

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crm.audit.recorder import record_counts
+from crm.audit.recorder import add_event
 from crm.demo.load import DemoAlreadyLoaded, load_demo
 from crm.extensions import db
 from crm.i18n.commands import option
@@ -40,6 +40,6 @@ def load_demo_command(customer_count: int, if_empty: bool) -> None:
         return
     # The rows went in bulk, past the audit hook: one event says how many of each; the staff
     # and products written through the session have their own.
-    record_counts(db.session, action="demo_load", entity="demo", counts=summary.counts())
+    add_event(db.session, action="demo_load", entity="demo", facts=summary.counts())
     db.session.commit()
     click.echo(summary.describe())

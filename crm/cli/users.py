@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from crm.audit.recorder import record_counts
+from crm.audit.recorder import add_event
 from crm.auth.events import security_event
 from crm.auth.services import create_user, deactivate_user, login_email, set_password
 from crm.clock import utc_now
@@ -159,7 +159,7 @@ def prune_command(days: int) -> None:
         "one_time_links": prune_links(db.session, before=before),
     }
     # Both tables are outside the trail (crm/audit/registry.py): one event says how many went.
-    record_counts(db.session, action="prune", entity="maintenance", counts=counts)
+    add_event(db.session, action="prune", entity="maintenance", facts=counts)
     db.session.commit()
     click.echo(
         _(
