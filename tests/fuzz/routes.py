@@ -106,17 +106,15 @@ def log_out(client: FlaskClient, _world: World) -> None:
 @dataclass(frozen=True)
 class Route:
     """A POST route: its address, query string and form (valid values, or functions of the
-    World giving them); `anonymous` for one posted without logging in, `customer` for one
-    of the personal account (posted as the World's customer), `log_in` for one posted by
-    someone else again (log_in(client, world)); the admin posts every other. `after` puts
-    the client (or the records) back as the next post needs them (logged in or out, a fresh
-    link)."""
+    World giving them); `anonymous` for one posted without logging in, `log_in` for one
+    posted by someone else than the admin (log_in_customer for the personal account's);
+    the admin posts every other. `after` puts the client (or the records) back as the next
+    post needs them (logged in or out, a fresh link)."""
 
     url: str | Callable[[World], str]
     form: Fill = field(default_factory=dict)
     query: Fill = field(default_factory=dict)
     anonymous: bool = False
-    customer: bool = False
     after: Callable[[FlaskClient, World], None] | None = None
     log_in: Callable[[FlaskClient, World], None] | None = None
 
@@ -124,7 +122,7 @@ class Route:
         """Log in whoever posts to the route (the admin unless `log_in` says otherwise);
         nobody for an anonymous route."""
         if not self.anonymous:
-            (self.log_in or (log_in_customer if self.customer else log_in))(client, world)
+            (self.log_in or log_in)(client, world)
 
 
 # --- The admin's forms --------------------------------------------------------------------------
@@ -318,12 +316,12 @@ POST_ROUTES: dict[str, Route] = {
     "account.apply": Route(
         "/account/apply",
         lambda w: {"product_id": w.product, "amount": "5000", "term_months": "12"},
-        customer=True,
+        log_in=log_in_customer,
     ),
     "account.withdraw": Route(
         lambda w: f"/account/loans/{w.pending}/withdraw",
         lambda w: {"version": w.version(Loan, w.pending)},
-        customer=True,
+        log_in=log_in_customer,
     ),
     "account.profile": Route(
         "/account/profile",
@@ -332,12 +330,12 @@ POST_ROUTES: dict[str, Route] = {
             "language": "uk",
             "version": w.version(Customer, w.customer),
         },
-        customer=True,
+        log_in=log_in_customer,
     ),
     "account.password": Route(
         "/account/password",
         {"current_password": PASSWORD, "password": PASSWORD, "confirm": PASSWORD},
-        customer=True,
+        log_in=log_in_customer,
     ),
     **admin_routes("customer"),
     **admin_routes("loan"),
