@@ -244,17 +244,8 @@ class CustomerGenerator:
         term = self.rng.choice(plan.terms)
         amount = self._amount(plan)
         created_at = self._applied_at(status, known_for, term)
-        return {
-            "customer_id": customer_id,
-            "product_id": plan.id,
-            "amount": Decimal(amount),
-            "term_months": term,
-            "annual_rate": plan.rate,
-            "status": status,
-            "created_at": created_at,
-            **self._decision(status, created_at, manager_id, plan.category),
-            "version": 1,
-        }
+        decision = self._decision(status, created_at, manager_id, plan.category)
+        return _loan_row(customer_id, plan, amount, term, status, created_at, decision)
 
     def _showcase_loan(self, customer_id: int, manager_id: int | None, spec: tuple) -> dict:
         """One of SHOWCASE_LOANS, drawing nothing: decided by the customer's manager (or the
@@ -265,21 +256,14 @@ class CustomerGenerator:
         decided_at = None
         if status is not LoanStatus.PENDING:
             decided_at = created_at + SHOWCASE_DECISION_DELAY
-        return {
-            "customer_id": customer_id,
-            "product_id": plan.id,
-            "amount": Decimal(amount),
-            "term_months": term,
-            "annual_rate": plan.rate,
-            "status": status,
-            "created_at": created_at,
+        decision = {
             "decided_at": decided_at,
             "decided_by_id": None if decided_at is None else manager_id or self.deciders[-1],
             "refusal_reason": None,
             "write_off_reason": None,
             "disbursed_on": None if decided_at is None else lender_date(decided_at),
-            "version": 1,
         }
+        return _loan_row(customer_id, plan, amount, term, status, created_at, decision)
 
     def _status(self, known_for: timedelta) -> LoanStatus:
         status = self.pick_status()
@@ -341,3 +325,27 @@ class CustomerGenerator:
             "write_off_reason": write_off_reason,
             "disbursed_on": disbursed_on,
         }
+
+
+def _loan_row(
+    customer_id: int,
+    plan: _ProductPlan,
+    amount: int | str,
+    term: int,
+    status: LoanStatus,
+    created_at: datetime,
+    decision: dict,
+) -> dict:
+    """A loan's row as the bulk writer takes it; `decision` holds decided_at, decided_by_id,
+    refusal_reason, write_off_reason and disbursed_on."""
+    return {
+        "customer_id": customer_id,
+        "product_id": plan.id,
+        "amount": Decimal(amount),
+        "term_months": term,
+        "annual_rate": plan.rate,
+        "status": status,
+        "created_at": created_at,
+        **decision,
+        "version": 1,
+    }
