@@ -10,11 +10,12 @@ from flask_login import current_user
 from crm.audit.context import act_as
 from crm.auth import bp
 from crm.auth.access import roles_required
-from crm.auth.events import refusal_event, security_event
+from crm.auth.events import security_event
 from crm.auth.forms import EmailChangeForm, LinkForm
-from crm.auth.limits import limit_guessing
+from crm.auth.limits import limit_guessing_per_user
 from crm.auth.navigation import home_for
 from crm.auth.one_time import opened_link, refuse_use
+from crm.auth.password_change import check_current_password
 from crm.extensions import db
 from crm.links.services.email_change import (
     check_email_change,
@@ -27,41 +28,33 @@ from crm.validation import FieldError
 
 @bp.route("/email", methods=["GET", "POST"])
 @roles_required(Role.CUSTOMER)
-@limit_guessing(
-    "change_email",
-    lambda: f"user:{current_user.id}",
-    per_account="CODE_LIMIT_PER_ACCOUNT",
-)
+@limit_guessing_per_user("change_email")
 def change_email():
     user = current_user._get_current_object()
     form = EmailChangeForm()
-    if form.validate_on_submit():
-        if not user.check_password(form.current_password.data):
-            refusal_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
-            form.current_password.errors.append(_("This is not your current password."))
+    if form.validate_on_submit() and check_current_password(user, form.current_password):
+        try:
+            email = request_email_change(
+                db.session, user, form.email.data, locale=str(get_locale())
+            )
+        except FieldError as error:
+            db.session.rollback()
+            form.email.errors.append(error.message)
         else:
-            try:
-                email = request_email_change(
-                    db.session, user, form.email.data, locale=str(get_locale())
-                )
-            except FieldError as error:
-                db.session.rollback()
-                form.email.errors.append(error.message)
-            else:
-                security_event(
-                    "email_change_requested", user_id=user.id, email=user.email, new_email=email
-                )
-                db.session.commit()
-                flash(
-                    _(
-                        "We have sent a link to %(email)s. Your address changes when you open "
-                        "it; until then it stays %(current)s.",
-                        email=email,
-                        current=user.email,
-                    ),
-                    "info",
-                )
-                return redirect(url_for("auth.change_email"))
+            security_event(
+                "email_change_requested", user_id=user.id, email=user.email, new_email=email
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Your address changes when you open "
+                    "it; until then it stays %(current)s.",
+                    email=email,
+                    current=user.email,
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.change_email"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/email.html", form=form, current=user.email), status
 

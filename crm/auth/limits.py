@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from crm.auth.events import refusal_event
 from crm.extensions import limiter
@@ -61,6 +62,14 @@ def limit_guessing(
         return by_address(by_account(view))
 
     return decorate
+
+
+def limit_guessing_per_user(scope: str) -> Callable[[View], View]:
+    """limit_guessing for a logged-in user's own secret (their password before a change,
+    their code): counted per user as codes are, and per address."""
+    return limit_guessing(
+        scope, lambda: f"user:{current_user.id}", per_account="CODE_LIMIT_PER_ACCOUNT"
+    )
 
 
 def wait_message() -> str:

@@ -2,15 +2,13 @@
 staff's /auth/password, the account's profile): the current password first, guesses at it
 limited and recorded, the policy's message beside the new one, the other sessions ended."""
 
-from collections.abc import Callable
-
 from flask import flash
 from flask_babel import gettext as _
-from flask_login import current_user
+from wtforms import Field
 
 from crm.auth.events import refusal_event, security_event
 from crm.auth.forms import PasswordForm
-from crm.auth.limits import limit_guessing
+from crm.auth.limits import limit_guessing_per_user
 from crm.auth.login_sessions import current_login_session
 from crm.auth.services import set_password
 from crm.extensions import db
@@ -18,11 +16,17 @@ from crm.models import User
 from crm.validation import FieldError
 
 #: Guesses at the current password count per user, as the confirmation's do.
-limit_password_guessing: Callable = limit_guessing(
-    "change_password",
-    lambda: f"user:{current_user.id}",
-    per_account="CODE_LIMIT_PER_ACCOUNT",
-)
+limit_password_guessing = limit_guessing_per_user("change_password")
+
+
+def check_current_password(user: User, field: Field) -> bool:
+    """True when `field` holds `user`'s password; otherwise the guess is recorded (a
+    refusal: nothing else of the request is kept) and the field says it is wrong."""
+    if user.check_password(field.data):
+        return True
+    refusal_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
+    field.errors.append(_("This is not your current password."))
+    return False
 
 
 def change_own_password(user: User, form: PasswordForm) -> bool:
@@ -30,9 +34,7 @@ def change_own_password(user: User, form: PasswordForm) -> bool:
     the errors beside the fields otherwise."""
     if not form.validate_on_submit():
         return False
-    if not user.check_password(form.current_password.data):
-        refusal_event("reauthentication_failed", user_id=user.id, reason="wrong_password")
-        form.current_password.errors.append(_("This is not your current password."))
+    if not check_current_password(user, form.current_password):
         return False
     try:
         set_password(db.session, user, form.password.data, keep=current_login_session(), by=user)

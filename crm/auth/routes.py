@@ -8,7 +8,7 @@ from crm.auth import bp
 from crm.auth.access import ANY_ROLE, roles_required
 from crm.auth.events import refusal_event, security_event
 from crm.auth.forms import CodeForm, ConfirmForm, LoginForm, PasswordForm
-from crm.auth.limits import limit_guessing
+from crm.auth.limits import limit_guessing, limit_guessing_per_user
 from crm.auth.login_sessions import current_login_session, session_lifetime
 from crm.auth.navigation import home_for, safe_next
 from crm.auth.password_change import change_own_password, limit_password_guessing
@@ -138,11 +138,7 @@ def log_code_used(user: User, used: str | None) -> None:
 
 @bp.route("/confirm", methods=["GET", "POST"])
 @login_required
-@limit_guessing(
-    "reauthenticate",
-    lambda: f"user:{current_user.id}",
-    per_account="CODE_LIMIT_PER_ACCOUNT",
-)
+@limit_guessing_per_user("reauthenticate")
 def confirm():
     """Re-authentication before a sensitive change (crm/auth/reauth.py)."""
     user = current_user._get_current_object()
