@@ -9,12 +9,16 @@ from crm.i18n.formats import amount, day, money, number, percent, phone
 from crm.i18n.labels import (
     BUCKET_LABELS,
     CATEGORY_LABELS,
+    CONTACT_KIND_LABELS,
+    CONTACT_OUTCOME_LABELS,
+    PROMISE_STATE_LABELS,
     REPAYMENT_LABELS,
     ROW_STATE_LABELS,
     STATUS_LABELS,
 )
 from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
+from crm.lending.promises import PromiseState
 from crm.lending.status import LoanStatus
 
 #: Bootstrap colour of each status badge.
@@ -36,6 +40,13 @@ BUCKET_COLOURS = {
     Bucket.DPD_OVER_90: "dark",
 }
 
+#: Bootstrap colour of each promise state's badge.
+PROMISE_COLOURS = {
+    PromiseState.OPEN: "info",
+    PromiseState.KEPT: "success",
+    PromiseState.BROKEN: "danger",
+}
+
 
 def register(app: Flask) -> None:
     app.add_template_filter(money)
@@ -51,6 +62,10 @@ def register(app: Flask) -> None:
     app.add_template_global(BUCKET_COLOURS, "bucket_colours")
     app.add_template_global(BUCKET_LABELS, "bucket_labels")
     app.add_template_global(ROW_STATE_LABELS, "row_state_labels")
+    app.add_template_global(CONTACT_KIND_LABELS, "contact_kind_labels")
+    app.add_template_global(CONTACT_OUTCOME_LABELS, "contact_outcome_labels")
+    app.add_template_global(PROMISE_STATE_LABELS, "promise_state_labels")
+    app.add_template_global(PROMISE_COLOURS, "promise_colours")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     # templates/_macros/audit.html

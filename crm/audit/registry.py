@@ -12,6 +12,7 @@ from crm.models import (
     AuditEvent,
     Customer,
     Installment,
+    Interaction,
     Loan,
     OneTimeLink,
     OutboxMessage,
@@ -20,6 +21,7 @@ from crm.models import (
     Product,
     RecoveryCode,
     SecondFactor,
+    Task,
     User,
     UserSession,
 )
@@ -114,6 +116,17 @@ AUDITED: dict[type, Audited] = {
         customer_id=_loan_customer,
         loan_id=lambda payment: payment.loan_id,
         action=_payment_action,
+    ),
+    Interaction: Audited(
+        "contact",
+        customer_id=lambda contact: contact.customer_id,
+        loan_id=lambda contact: contact.loan_id,
+    ),
+    Task: Audited(
+        "task",
+        customer_id=lambda task: task.customer_id,
+        loan_id=lambda task: task.loan_id,
+        ignored=VERSION,
     ),
     User: Audited(
         "user",

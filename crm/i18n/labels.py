@@ -5,9 +5,18 @@ from flask_babel import lazy_gettext as _l
 
 from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
+from crm.lending.promises import PromiseState
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.models import LinkPurpose, OutboxStatus, ProductCategory, Role, SessionEnd
+from crm.models import (
+    ContactKind,
+    ContactOutcome,
+    LinkPurpose,
+    OutboxStatus,
+    ProductCategory,
+    Role,
+    SessionEnd,
+)
 from crm.models.audit import ANONYMOUS, SYSTEM
 
 STATUS_LABELS = {
@@ -43,6 +52,29 @@ BUCKET_LABELS = {
     Bucket.DPD_OVER_90: _l("Over 90 days"),
 }
 
+CONTACT_KIND_LABELS = {
+    ContactKind.CALL: _l("Call"),
+    ContactKind.MEETING: _l("Meeting"),
+    ContactKind.EMAIL: _l("E-mail"),
+    ContactKind.SMS: _l("SMS"),
+    ContactKind.NOTE: _l("Note"),
+}
+
+CONTACT_OUTCOME_LABELS = {
+    ContactOutcome.REACHED: _l("Reached"),
+    ContactOutcome.NO_ANSWER: _l("No answer"),
+    ContactOutcome.WRONG_NUMBER: _l("Wrong number"),
+    ContactOutcome.PROMISED_TO_PAY: _l("Promised to pay"),
+    ContactOutcome.REFUSED_TO_PAY: _l("Refused to pay"),
+    ContactOutcome.CALL_BACK: _l("Asked to call back"),
+}
+
+PROMISE_STATE_LABELS = {
+    # TRANSLATORS: a promise to pay whose date has not come yet.
+    PromiseState.OPEN: _l("Awaiting payment"),
+    PromiseState.KEPT: _l("Kept"),
+    PromiseState.BROKEN: _l("Broken"),
+}
 
 OUTBOX_STATUS_LABELS = {
     OutboxStatus.WAITING: _l("Waiting"),

@@ -2,20 +2,25 @@
 
 from crm.models.audit import AuditEvent
 from crm.models.customer import Customer
+from crm.models.interaction import ContactKind, ContactOutcome, Interaction
 from crm.models.loan import Loan
 from crm.models.one_time_link import LinkPurpose, OneTimeLink
 from crm.models.outbox import OutboxMessage, OutboxStatus
 from crm.models.product import Product, ProductCategory
 from crm.models.second_factor import RecoveryCode, SecondFactor
 from crm.models.servicing import Installment, Payment, PaymentAllocation
+from crm.models.task import Task
 from crm.models.user import STAFF_ROLES, Role, User
 from crm.models.user_session import SessionEnd, UserSession
 
 __all__ = [
     "STAFF_ROLES",
     "AuditEvent",
+    "ContactKind",
+    "ContactOutcome",
     "Customer",
     "Installment",
+    "Interaction",
     "LinkPurpose",
     "Loan",
     "OneTimeLink",
@@ -29,6 +34,7 @@ __all__ = [
     "Role",
     "SecondFactor",
     "SessionEnd",
+    "Task",
     "User",
     "UserSession",
 ]

@@ -77,6 +77,9 @@ class OutboxMessage(Base):
     #: When the server accepted it (status sent), or it was written to the log (logged).
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(MAX_ERROR))
+    #: What the message is about when it must go out once only ("reminder:due:123" for the
+    #: daily run's reminder of installment 123); unique, so a second run queues nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
