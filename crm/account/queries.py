@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from crm.lending.delinquency import Delinquency, assess_delinquency
-from crm.lending.installments import amount_due
+from crm.lending.installments import amount_due, next_due
 from crm.lending.status import LoanStatus
 from crm.loans.queries.loans import newest_first
 from crm.models import Customer, Installment, Loan, Payment, Product
@@ -36,9 +36,7 @@ class LoanLine:
     loan: Loan
     #: The arrears of an active loan; None for a loan that is not running.
     delinquency: Delinquency | None
-    #: The next installment of an active loan to fall due (on `as_of` or later) with
-    #: something owed on it; None once the last one is past due. What is past due is the
-    #: delinquency's overdue amount.
+    #: The next payment of an active loan (crm.lending.installments.next_due).
     next_installment: Installment | None
 
     @property
@@ -55,8 +53,7 @@ def loan_line(loan: Loan, as_of: date) -> LoanLine:
     if loan.status is not LoanStatus.ACTIVE or not loan.installments:
         return LoanLine(loan, None, None)
     installments = list(loan.installments)
-    upcoming = (item for item in installments if item.due_date >= as_of and amount_due(item) > 0)
-    return LoanLine(loan, assess_delinquency(installments, as_of), next(upcoming, None))
+    return LoanLine(loan, assess_delinquency(installments, as_of), next_due(installments, as_of))
 
 
 def overview(session: Session, customer_id: int | None, as_of: date) -> list[LoanLine]:

@@ -64,6 +64,14 @@ def amount_due(installment: InstallmentLike) -> Decimal:
     return principal_due(installment) + interest_due(installment)
 
 
+def next_due(installments: Iterable[InstallmentLike], as_of: date) -> InstallmentLike | None:
+    """The "next payment" on `as_of`: the first installment falling due on `as_of` or later
+    with something owed on it; None once the last one is past due. What is past due is the
+    arrears (crm.lending.delinquency), shown as such, never as the next payment."""
+    upcoming = (item for item in in_order(installments) if item.due_date >= as_of)
+    return next((item for item in upcoming if amount_due(item) > 0), None)
+
+
 def in_order(installments: Iterable[InstallmentLike]) -> list[InstallmentLike]:
     """The installments, oldest first; raises ValueError when one is paid beyond what it owes."""
     ordered = sorted(installments, key=attrgetter("number"))

@@ -238,7 +238,12 @@ def test_page_shows_each_rows_state_and_the_arrears_as_of_today(staff_client, pr
     assert f'data-bucket="{bucket_for(dpd).value}"' in html
     loan = db.session.get(Loan, loan.id)
     assert f'<span id="outstanding">UAH\u00a0{loan.principal_outstanding:,}</span>' in html
-    assert f'<span id="next-amount">UAH\u00a0{rows[1].payment - Decimal("10.00"):,}</span>' in html
+    # The next payment is the first installment due today or later, never an overdue one.
+    upcoming = next(row for row in rows if row.due_date >= today)
+    left = upcoming.payment - (Decimal("10.00") if upcoming is rows[1] else Decimal("0.00"))
+    assert f'<span id="next-amount">UAH\u00a0{left:,}</span>' in html
+    # What is past due is named as such, with the day it has been due since.
+    assert ('id="overdue-amount"' in html) is (dpd > 0)
 
 
 def test_page_shows_the_cost_of_a_started_loan(staff_client, active):

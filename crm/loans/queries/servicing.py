@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from crm.lending.delinquency import Delinquency, assess_delinquency
 from crm.lending.disclosure import Disclosure, disclose
-from crm.lending.installments import amount_due
+from crm.lending.installments import amount_due, next_due
 from crm.lending.schedule import Schedule, ScheduleRow, build_schedule
 from crm.models import Installment, Loan
 
@@ -51,7 +51,8 @@ class LoanServicing:
     lines: list[ScheduleLine]
     delinquency: Delinquency
     disclosure: Disclosure
-    #: The oldest installment not fully paid; None once the loan is repaid.
+    #: The next payment: the first installment due on `as_of` or later with something owed
+    #: (crm.lending.installments.next_due); what is past due is the delinquency's.
     next_installment: Installment | None
 
     @property
@@ -69,7 +70,7 @@ def loan_servicing(loan: Loan, as_of: date) -> LoanServicing | None:
         lines=[ScheduleLine(item, row_state(item, as_of)) for item in installments],
         delinquency=assess_delinquency(installments, as_of),
         disclosure=disclose(stored_schedule(loan)),
-        next_installment=next((item for item in installments if amount_due(item) > 0), None),
+        next_installment=next_due(installments, as_of),
     )
 
 
