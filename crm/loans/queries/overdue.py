@@ -2,7 +2,7 @@
 sorted for the collector working through them."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
@@ -10,13 +10,15 @@ from sqlalchemy.orm import Bundle, Session, aliased
 
 from crm.clock import lender_today
 from crm.lending.delinquency import BUCKET_DAYS, Bucket, bucket_for
+from crm.lending.promises import Promise, PromiseState, promise_state
+from crm.loans.queries import follow_up
 from crm.loans.queries.portfolio import (
     from_cents,
     is_overdue,
     overdue_installments,
     unpaid_cents,
 )
-from crm.models import Customer, Installment, Loan, User
+from crm.models import ContactOutcome, Customer, Installment, Interaction, Loan, User
 from crm.models.customer import person_name
 
 #: Due dates are a month apart, so an overdue loan's next installment (if any) falls due
@@ -37,8 +39,23 @@ class OverdueLoan:
     oldest_unpaid_due_on: date
     overdue_amount: Decimal
     principal_outstanding: Decimal
-    #: The next installment to fall due, on `as_of` or later; None once the term is over.
+    #: The next payment: the next installment to fall due, on `as_of` or later; None once
+    #: the term is over.
     next_due_on: date | None
+    #: The customer's last contact, when there was one.
+    last_contact_at: datetime | None
+    last_contact_outcome: ContactOutcome | None
+    #: The loan's latest promise to pay, and what was paid towards it by `as_of`.
+    promise_amount: Decimal | None
+    promise_made_on: date | None
+    promise_due_on: date | None
+    promise_paid: Decimal
+    #: The open task due first about the loan or its customer.
+    next_task_id: int | None
+    next_task_title: str | None
+    next_task_due_on: date | None
+    #: The earlier of the next task's date and the open promise's date.
+    next_action_on: date | None
 
     @property
     def days_past_due(self) -> int:
@@ -47,6 +64,13 @@ class OverdueLoan:
     @property
     def bucket(self) -> Bucket:
         return bucket_for(self.days_past_due)
+
+    @property
+    def promise_state(self) -> PromiseState | None:
+        if self.promise_amount is None:
+            return None
+        promise = Promise(self.promise_amount, self.promise_made_on, self.promise_due_on)
+        return promise_state(promise, self.promise_paid, self.as_of)
 
 
 class _OverdueRows(Bundle):
@@ -66,14 +90,15 @@ class _OverdueRows(Bundle):
                 as_of=as_of,
                 customer_name=person_name(*name),
                 overdue_amount=from_cents(values.pop("overdue_cents")),
+                promise_paid=from_cents(values.pop("promise_paid_cents")),
                 **values,
             )
 
         return make
 
 
-#: ?sort= values of the queue; the leading minus means the largest first.
-SORTS = ("-dpd", "dpd", "-amount", "amount")
+#: ?sort= values of the queue; the leading minus means the largest (latest) first.
+SORTS = ("-dpd", "dpd", "-amount", "amount", "next", "-next")
 DEFAULT_SORT = "-dpd"
 
 
@@ -88,16 +113,22 @@ def overdue_queue(
     sort: str = DEFAULT_SORT,
     bucket: Bucket | None = None,
     manager_id: int | None = None,
+    not_contacted_since: datetime | None = None,
+    promise_broken: bool = False,
 ) -> Select:
     """Active loans past due on `as_of`, as OverdueLoan rows, filtered and sorted.
 
     One statement: the overdue amount and next due date of each loan come from a GROUP BY
-    over its installments from the oldest unpaid one to a month past `as_of`, joined in.
-    `bucket` is an overdue bucket (not CURRENT); `manager_id` is the customer's manager.
+    over its installments from the oldest unpaid one to a month past `as_of`, joined in;
+    the collector's columns from correlated subqueries (crm.loans.queries.follow_up).
+    `bucket` is an overdue bucket (not CURRENT); `manager_id` is the customer's manager;
+    `not_contacted_since` keeps the loans whose customer had no contact since that moment;
+    `promise_broken` those whose latest promise is broken.
     """
     loans = _queue_filters(as_of, bucket, manager_id)
     per_loan = _per_loan(as_of, loans)
     manager = aliased(User, name="manager")
+    next_action = follow_up.next_action_on(as_of)
     statement = (
         select(
             _OverdueRows(
@@ -113,6 +144,16 @@ def overdue_queue(
                 per_loan.c.overdue_cents,
                 Loan.principal_outstanding,
                 per_loan.c.next_due_on,
+                follow_up.last_contact(Interaction.created_at).label("last_contact_at"),
+                follow_up.last_contact(Interaction.outcome).label("last_contact_outcome"),
+                follow_up.promise.promise_amount,
+                follow_up.promise.promise_made_on,
+                follow_up.promise.promise_due_on,
+                follow_up.promise_paid_cents(as_of).label("promise_paid_cents"),
+                follow_up.next_task.id.label("next_task_id"),
+                follow_up.next_task.title.label("next_task_title"),
+                follow_up.next_task.due_on.label("next_task_due_on"),
+                next_action.label("next_action_on"),
             )
         )
         .select_from(Loan)
@@ -120,16 +161,29 @@ def overdue_queue(
         .outerjoin(per_loan, per_loan.c.loan_id == Loan.id)
         .join(Customer, Customer.id == Loan.customer_id)
         .outerjoin(manager, manager.id == Customer.manager_id)
+        .outerjoin(follow_up.promise, follow_up.promise.id == follow_up.latest_promise_id())
+        .outerjoin(follow_up.next_task, follow_up.next_task.id == follow_up.next_task_id())
         .where(*loans)
     )
+    if not_contacted_since is not None:
+        statement = statement.where(~follow_up.contacted_since(not_contacted_since))
+    if promise_broken:
+        statement = statement.where(follow_up.broken_promise(as_of))
+    return statement.order_by(*_order(sort, per_loan, next_action), Loan.id)
+
+
+def _order(sort: str, per_loan: Subquery, next_action) -> tuple:
     oldest_first, amount = Loan.oldest_unpaid_due_on, per_loan.c.overdue_cents
-    order = {
+    # Loans with nothing planned come after those with a date, whichever way.
+    unplanned = next_action.is_(None)
+    return {
         "-dpd": (oldest_first, amount.desc()),
         "dpd": (oldest_first.desc(), amount),
         "-amount": (amount.desc(), oldest_first),
         "amount": (amount, oldest_first.desc()),
+        "next": (unplanned, next_action, oldest_first),
+        "-next": (unplanned, next_action.desc(), oldest_first),
     }[sort_key(sort)]
-    return statement.order_by(*order, Loan.id)
 
 
 def _queue_filters(

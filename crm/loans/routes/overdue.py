@@ -1,16 +1,22 @@
 """The overdue queue: active loans past due, most overdue first, to work through."""
 
+from datetime import timedelta
+
 from flask import abort, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from crm.auth.queries import staff_names
-from crm.clock import lender_today
+from crm.clock import lender_today, utc_now
 from crm.extensions import db
 from crm.lending.delinquency import BUCKET_DAYS, Bucket
 from crm.loans import bp
 from crm.loans.queries import overdue as queue
 from crm.paging import paginate
 from crm.validation import parse_id
+
+#: "No contact in 7 days": the customers nobody has reached out to for this long.
+QUIET_FOR = timedelta(days=7)
 
 
 @bp.get("/overdue")
@@ -19,7 +25,18 @@ def overdue():
     sort = queue.sort_key(request.args.get("sort"))
     bucket = bucket_arg(request.args.get("bucket"))
     manager_id = manager_arg(request.args.get("manager"))
-    page = paginate(queue.overdue_queue(as_of, sort=sort, bucket=bucket, manager_id=manager_id))
+    quiet = flag_arg("no_contact")
+    broken = flag_arg("promise", "broken")
+    page = paginate(
+        queue.overdue_queue(
+            as_of,
+            sort=sort,
+            bucket=bucket,
+            manager_id=manager_id,
+            not_contacted_since=utc_now() - QUIET_FOR if quiet else None,
+            promise_broken=broken,
+        )
+    )
     return render_template(
         "loans/overdue.html",
         page=page,
@@ -27,9 +44,25 @@ def overdue():
         sort=sort,
         bucket=bucket,
         manager_id=manager_id,
+        no_contact=quiet,
+        promise_broken=broken,
+        my_id=current_user.id,
         buckets=list(BUCKET_DAYS),
         managers=staff_names(db.session),
     )
+
+
+def flag_arg(name: str, on: str = "1") -> bool:
+    """A filter that is on (`on`) or off (empty); anything else is a 400."""
+    value = request.args.get(name, "")
+    if value not in ("", on):
+        abort(
+            400,
+            description=_(
+                "“%(value)s” is not a value of the filter %(name)s.", value=value[:40], name=name
+            ),
+        )
+    return value == on
 
 
 def bucket_arg(value: str | None) -> Bucket | None:
