@@ -8,7 +8,7 @@ page costs the same whatever the number of contacts and tasks.
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from crm.loans.queries.portfolio import cents
@@ -116,3 +116,39 @@ def contacted_since(moment: datetime) -> ColumnElement[bool]:
     return exists().where(
         Interaction.customer_id == Loan.customer_id, Interaction.created_at >= moment
     )
+
+
+def columns(as_of: date, next_action: ColumnElement[date]) -> list[ColumnElement]:
+    """The collector's columns of a loan, labelled as crm.loans.queries.overdue.OverdueLoan
+    names them (the promise's paid amount in cents); needs join()."""
+    return [
+        last_contact(Interaction.created_at).label("last_contact_at"),
+        last_contact(Interaction.outcome).label("last_contact_outcome"),
+        promise.promise_amount,
+        promise.promise_made_on,
+        promise.promise_due_on,
+        promise_paid_cents(as_of).label("promise_paid_cents"),
+        next_task.id.label("next_task_id"),
+        next_task.title.label("next_task_title"),
+        next_task.due_on.label("next_task_due_on"),
+        next_action.label("next_action_on"),
+    ]
+
+
+def join(statement: Select) -> Select:
+    """`statement` over loans, with each loan's latest promise and next task joined (outer)."""
+    return statement.outerjoin(promise, promise.id == latest_promise_id()).outerjoin(
+        next_task, next_task.id == next_task_id()
+    )
+
+
+def filters(
+    as_of: date, not_contacted_since: datetime | None, promise_broken: bool
+) -> list[ColumnElement[bool]]:
+    """Conditions for "no contact since" (a moment) and "the latest promise is broken"."""
+    conditions = []
+    if not_contacted_since is not None:
+        conditions.append(~contacted_since(not_contacted_since))
+    if promise_broken:
+        conditions.append(broken_promise(as_of))
+    return conditions

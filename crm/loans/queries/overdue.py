@@ -18,7 +18,7 @@ from crm.loans.queries.portfolio import (
     overdue_installments,
     unpaid_cents,
 )
-from crm.models import ContactOutcome, Customer, Installment, Interaction, Loan, User
+from crm.models import ContactOutcome, Customer, Installment, Loan, User
 from crm.models.customer import person_name
 
 #: Due dates are a month apart, so an overdue loan's next installment (if any) falls due
@@ -144,16 +144,7 @@ def overdue_queue(
                 per_loan.c.overdue_cents,
                 Loan.principal_outstanding,
                 per_loan.c.next_due_on,
-                follow_up.last_contact(Interaction.created_at).label("last_contact_at"),
-                follow_up.last_contact(Interaction.outcome).label("last_contact_outcome"),
-                follow_up.promise.promise_amount,
-                follow_up.promise.promise_made_on,
-                follow_up.promise.promise_due_on,
-                follow_up.promise_paid_cents(as_of).label("promise_paid_cents"),
-                follow_up.next_task.id.label("next_task_id"),
-                follow_up.next_task.title.label("next_task_title"),
-                follow_up.next_task.due_on.label("next_task_due_on"),
-                next_action.label("next_action_on"),
+                *follow_up.columns(as_of, next_action),
             )
         )
         .select_from(Loan)
@@ -161,14 +152,10 @@ def overdue_queue(
         .outerjoin(per_loan, per_loan.c.loan_id == Loan.id)
         .join(Customer, Customer.id == Loan.customer_id)
         .outerjoin(manager, manager.id == Customer.manager_id)
-        .outerjoin(follow_up.promise, follow_up.promise.id == follow_up.latest_promise_id())
-        .outerjoin(follow_up.next_task, follow_up.next_task.id == follow_up.next_task_id())
-        .where(*loans)
     )
-    if not_contacted_since is not None:
-        statement = statement.where(~follow_up.contacted_since(not_contacted_since))
-    if promise_broken:
-        statement = statement.where(follow_up.broken_promise(as_of))
+    statement = follow_up.join(statement).where(
+        *loans, *follow_up.filters(as_of, not_contacted_since, promise_broken)
+    )
     return statement.order_by(*_order(sort, per_loan, next_action), Loan.id)
 
 
