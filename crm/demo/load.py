@@ -16,12 +16,24 @@ from sqlalchemy.orm import Session
 
 from crm.demo.bulk import advance_id_sequence, bulk_insert, next_id
 from crm.demo.drawing import CustomerGenerator
+from crm.demo.follow_up import FollowUpDrawer
 from crm.demo.servicing import Servicer
 from crm.demo.tables import HISTORY, PRODUCTS
 from crm.i18n.labels import STATUS_LABELS
 from crm.lending.money import ZERO
 from crm.lending.status import LoanStatus
-from crm.models import Customer, Installment, Loan, Payment, PaymentAllocation, Product, Role, User
+from crm.models import (
+    Customer,
+    Installment,
+    Interaction,
+    Loan,
+    Payment,
+    PaymentAllocation,
+    Product,
+    Role,
+    Task,
+    User,
+)
 
 #: Every demo login has this password; it is printed after loading.
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo password)
@@ -87,6 +99,8 @@ class DemoSummary:
     loans_by_status: Counter = field(default_factory=Counter)
     installments: int = 0
     payments: int = 0
+    contacts: int = 0
+    tasks: int = 0
 
     @property
     def loans(self) -> int:
@@ -101,6 +115,8 @@ class DemoSummary:
             "loans": self.loans,
             "installments": self.installments,
             "payments": self.payments,
+            "contacts": self.contacts,
+            "tasks": self.tasks,
         }
 
     def describe(self) -> str:
@@ -123,6 +139,11 @@ class DemoSummary:
                     "Started loans: %(installments)s installments, %(payments)s payments.",
                     installments=f"{self.installments:,}",
                     payments=f"{self.payments:,}",
+                ),
+                _(
+                    "Overdue loans worked: %(contacts)s contacts logged, %(tasks)s open tasks.",
+                    contacts=f"{self.contacts:,}",
+                    tasks=f"{self.tasks:,}",
                 ),
                 logins_text(),
             )
@@ -221,6 +242,8 @@ def _add_customers_and_loans(
         summary.loans_by_status.update(row["status"] for row in rows[Loan])
         summary.installments += len(rows[Installment])
         summary.payments += len(rows[Payment])
+        summary.contacts += len(rows[Interaction])
+        summary.tasks += len(rows[Task])
     for model in OWN_ID_TABLES.values():
         advance_id_sequence(session, model)
 
@@ -269,6 +292,7 @@ class _Drawing:
             taken=_taken_values(session),
         )
         self.servicer = Servicer(now, first_ids)
+        self.follow_ups = FollowUpDrawer(now)
         self.methods = {product.id: product.repayment_method for product in products}
         self.first_customer_id = first_ids["customer"]
         self.loan_ids = count(first_ids["loan"])
@@ -283,14 +307,18 @@ class _Drawing:
             for loan in loans:
                 loan["id"] = next(self.loan_ids)
                 self._service(loan, row["manager_id"], showcase=n == 0)
+                self.follow_ups.follow_up(loan, row["manager_id"])
             loan_rows.extend(loans)
         installment_rows, payment_rows, allocation_rows = self.servicer.take()
+        interaction_rows, task_rows = self.follow_ups.take()
         return {
             Customer: customer_rows,
             Loan: loan_rows,
             Installment: installment_rows,
             Payment: payment_rows,
             PaymentAllocation: allocation_rows,
+            Interaction: interaction_rows,
+            Task: task_rows,
         }
 
     def _service(self, loan: dict, manager_id: int | None, *, showcase: bool) -> None:
