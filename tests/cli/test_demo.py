@@ -300,7 +300,8 @@ def test_demo_follow_ups_are_on_overdue_loans_for_their_managers(loaded):
     contacts = db.session.scalars(select(Interaction)).all()
     tasks = db.session.scalars(select(Task)).all()
 
-    assert contacts and tasks
+    assert contacts
+    assert tasks
     assert {task.loan_id for task in tasks} <= set(overdue)
     assert {contact.customer_id for contact in contacts} <= {
         row.customer_id for row in overdue.values()
