@@ -119,6 +119,7 @@ def register_database(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from crm.account import bp as account_bp
     from crm.auth import bp as auth_bp
+    from crm.contacts import bp as contacts_bp
     from crm.customers import bp as customers_bp
     from crm.dashboard import bp as dashboard_bp
     from crm.health import bp as health_bp
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         customers_bp,
         loans_bp,
+        contacts_bp,
         products_bp,
         account_bp,
         second_factor_bp,

@@ -10,6 +10,7 @@ STAFF_PAGES = [
     "/",
     "/customers/",
     "/customers/{customer_id}",
+    "/customers/{customer_id}/contacts/new?loan_id={loan_id}",
     "/loans/",
     "/loans/{loan_id}",
     "/products/",

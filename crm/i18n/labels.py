@@ -146,6 +146,7 @@ ENTITY_LABELS = {
     "loan": _l("Loan"),
     "installment": _l("Installment"),
     "payment": _l("Payment"),
+    "contact": _l("Contact"),
     "user": _l("Login"),
     "demo": _l("Demo data"),
     "maintenance": _l("Maintenance"),
@@ -227,6 +228,16 @@ FIELD_LABELS = {
         "reversed_by_id": _l("Reversed by"),
         "reversal_reason": _l("Reversal reason"),
     },
+    "contact": {
+        **_SHARED_FIELDS,
+        "kind": _l("Kind"),
+        "outcome": _l("Outcome"),
+        "text": _l("What was said"),
+        "promise_amount": _l("Promised amount"),
+        "promise_made_on": _l("Promised on"),
+        "promise_due_on": _l("To be paid by"),
+        "author_id": _l("Logged by"),
+    },
     "user": {
         **_SHARED_FIELDS,
         "full_name": _l("Full name"),
@@ -283,6 +294,8 @@ _PURPOSE_LABELS = {
 VALUE_LABELS = {
     ("loan", "status"): STATUS_LABELS,
     ("product", "category"): CATEGORY_LABELS,
+    ("contact", "kind"): CONTACT_KIND_LABELS,
+    ("contact", "outcome"): CONTACT_OUTCOME_LABELS,
     ("product", "repayment_method"): REPAYMENT_LABELS,
     ("user", "role"): ROLE_LABELS,
     ("user", "locale"): {code: names[1] for code, names in LANGUAGE_NAMES.items()},

@@ -14,6 +14,7 @@ from flask import Flask
 from tests.audit.account_cases import PERSONAL_ACCOUNT_CASES
 from tests.audit.admin_cases import ADMIN_CASES
 from tests.audit.cases import Case, Ctx, endpoint_of
+from tests.audit.contact_cases import CONTACT_CASES
 from tests.audit.expected import (
     actor_of,
     assert_events,
@@ -32,6 +33,7 @@ CASES: dict[str, Case] = {
     **PERSONAL_ACCOUNT_CASES,
     **LINK_CASES,
     **LOAN_CASES,
+    **CONTACT_CASES,
     **ADMIN_CASES,
 }
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -10,6 +10,7 @@ The fields of the admin's create and edit forms are read from the forms themselv
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask import current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from crm.clock import lender_today
 from crm.extensions import db
 from crm.models import Customer, LinkPurpose, Loan, Product, Role, User
 from tests import factories
@@ -76,6 +78,11 @@ class World:
 
 
 Fill = Mapping[str, Any] | Callable[[World], Mapping[str, Any]]
+
+
+def promised_by() -> date:
+    """A date a promise to pay may be made for: a week from the lender's today."""
+    return lender_today() + timedelta(days=7)
 
 
 def resolve(fill: "Fill | str | Callable[[World], str]", world: World):
@@ -288,6 +295,18 @@ POST_ROUTES: dict[str, Route] = {
     **LINK_ROUTES,
     # The spare customer has an e-mail and no login (the World's customer has one).
     "customers.invite": Route(lambda w: f"/customers/{w.spare_customer}/invite"),
+    "contacts.new": Route(
+        lambda w: f"/customers/{w.customer}/contacts/new",
+        lambda w: {
+            "kind": "call",
+            "outcome": "promised_to_pay",
+            "text": "Обіцяв сплатити після зарплати",
+            "loan_id": str(w.active),
+            "promise_amount": "500.00",
+            "promise_due_on": promised_by().isoformat(),
+        },
+        lambda w: {"loan_id": w.active, "next": "/loans/overdue"},
+    ),
     "loans.start": Route(
         lambda w: f"/loans/{w.pending}/start",
         lambda w: {"version": w.version(Loan, w.pending), "disbursed_on": DISBURSED.isoformat()},

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.audit.queries import loan_history
 from crm.auth.access import roles_required
 from crm.clock import lender_today
+from crm.contacts.queries import loan_contacts
 from crm.extensions import db
 from crm.i18n.formats import day, money
 from crm.lending.status import LoanStatus
@@ -244,6 +245,9 @@ def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, stat
         is_admin=current_user.role is Role.ADMIN,
         history=loan_history(
             db.session, loan.id, page=page_number("history_page"), per_page=per_page()
+        ),
+        contacts=loan_contacts(
+            db.session, loan.id, page=page_number("contacts_page"), per_page=per_page(), as_of=today
         ),
     )
     return page, status
