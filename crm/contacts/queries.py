@@ -157,17 +157,22 @@ def _paid_cents() -> ColumnElement[int]:
     return func.coalesce(func.sum(cents(Payment.amount)), 0)
 
 
-def _promises(as_of: date) -> Select:
-    """Each promise with what its loan was paid towards it by the end of `as_of`: the
-    payments not reversed, from the day it was made to its date (and not after `as_of`),
-    as crm.lending.promises.paid_towards counts them."""
-    counted = and_(
-        Payment.loan_id == Interaction.loan_id,
+def counted_payments(promise: type[Interaction], as_of: date) -> ColumnElement[bool]:
+    """The payments that count towards `promise` (Interaction or an alias of it) by the end
+    of `as_of`: those of its loan not reversed, from the day it was made to its date (and not
+    after `as_of`), as crm.lending.promises.paid_towards counts them."""
+    return and_(
+        Payment.loan_id == promise.loan_id,
         Payment.reversed_at.is_(None),
-        Payment.paid_on >= Interaction.promise_made_on,
-        Payment.paid_on <= Interaction.promise_due_on,
+        Payment.paid_on >= promise.promise_made_on,
+        Payment.paid_on <= promise.promise_due_on,
         Payment.paid_on <= as_of,
     )
+
+
+def _promises(as_of: date) -> Select:
+    """Each promise with what its loan was paid towards it by the end of `as_of`."""
+    counted = counted_payments(Interaction, as_of)
     return (
         select(
             Interaction.id,

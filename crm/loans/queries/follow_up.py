@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from crm.contacts.queries import counted_payments
 from crm.loans.queries.portfolio import cents
 from crm.models import ContactOutcome, Interaction, Loan, Payment, Task
 
@@ -45,17 +46,10 @@ promise = aliased(Interaction, name="promise")
 
 
 def promise_paid_cents(as_of: date) -> ColumnElement[int]:
-    """What the loan's payments not reversed pay towards the latest promise by `as_of`, in
-    cents: those from the day it was made to its date (crm.lending.promises.paid_towards)."""
+    """What the loan's payments pay towards its latest promise by `as_of`, in cents."""
     return (
         select(func.coalesce(func.sum(cents(Payment.amount)), 0))
-        .where(
-            Payment.loan_id == Loan.id,
-            Payment.reversed_at.is_(None),
-            Payment.paid_on >= promise.promise_made_on,
-            Payment.paid_on <= promise.promise_due_on,
-            Payment.paid_on <= as_of,
-        )
+        .where(counted_payments(promise, as_of))
         .scalar_subquery()
     )
 
