@@ -22,6 +22,7 @@ from crm.i18n.labels import STATUS_LABELS
 from crm.lending.money import ZERO
 from crm.lending.status import LoanStatus
 from crm.models import Customer, Installment, Loan, Payment, PaymentAllocation, Product, Role, User
+from crm.models.search_term import CustomerSearchTerm, term_rows
 
 #: Every demo login has this password; it is printed after loading.
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo password)
@@ -287,6 +288,9 @@ class _Drawing:
         installment_rows, payment_rows, allocation_rows = self.servicer.take()
         return {
             Customer: customer_rows,
+            CustomerSearchTerm: [
+                term for row in customer_rows for term in term_rows(row["id"], row)
+            ],
             Loan: loan_rows,
             Installment: installment_rows,
             Payment: payment_rows,
