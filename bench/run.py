@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 MANAGER_EMAIL = "manager@demo.crm"
@@ -140,7 +141,7 @@ def log_in(client, email: str, password: str) -> None:
 
 
 def pages_to_time(app) -> list[tuple[str, str]]:
-    """(label, URL) of each page; the search term and the customer come from the data."""
+    """(label, URL) of each page; the search terms and the customer come from the data."""
     from sqlalchemy import func, select
 
     from crm.extensions import db
@@ -158,6 +159,12 @@ def pages_to_time(app) -> list[tuple[str, str]]:
         middle_page = db.session.scalar(select(func.count()).select_from(Customer)) // (
             2 * app.config["PER_PAGE"]
         )
+        found = db.session.scalar(
+            select(Customer)
+            .where(Customer.id >= middle, Customer.email.is_not(None), Customer.tax_id.is_not(None))
+            .order_by(Customer.id)
+            .limit(1)
+        )
         db.session.remove()
     return [
         ("dashboard", "/"),
@@ -173,11 +180,37 @@ def pages_to_time(app) -> list[tuple[str, str]]:
         ("loan page", f"/loans/{loan_id}"),
         ("loans", "/loans/"),
         ("active loans", "/loans/?status=active"),
+        *search_pages(found, loan_id),
         ("overdue queue", "/loans/overdue"),
         ("overdue, largest first", "/loans/overdue?sort=-amount"),
         ("overdue 90+, page 3", "/loans/overdue?bucket=90%2B&page=3"),
         ("products", "/products/"),
         ("admin customers by last name", "/admin/customer/?sort=0"),
+    ]
+
+
+def search_pages(customer, loan_id: int) -> list[tuple[str, str]]:
+    """(label, URL) of the navbar search for each kind of key, and of the loans list's
+    search, sorts and filters, looking for `customer` and the loan `loan_id`."""
+    national = customer.phone.removeprefix("+38")
+    typed_phone = f"{national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
+    first_words = quote(f"{customer.last_name[:3]} {customer.first_name[:3]}")
+    full_name = quote(f"{customer.first_name} {customer.last_name}")
+    return [
+        ("search: name, any order", f"/search?q={full_name}"),
+        ("search: name prefixes", f"/search?q={first_words}"),
+        ("search: phone as typed", f"/search?q={quote(typed_phone)}"),
+        ("search: last 7 digits of a phone", f"/search?q={national[-7:]}"),
+        ("search: e-mail", f"/search?q={quote(customer.email.upper())}"),
+        ("search: tax id", f"/search?q={customer.tax_id}"),
+        ("search: loan number", f"/search?q=%23{loan_id}"),
+        ("search: no match", "/search?q=zzzz"),
+        ("loans: search by name", f"/loans/?q={quote(customer.last_name)}"),
+        ("loans: search by phone", f"/loans/?q={quote(typed_phone)}"),
+        ("loans: largest first", "/loans/?sort=-amount"),
+        ("loans: by customer name", "/loans/?sort=customer"),
+        ("loans: active, a month", "/loans/?status=active&from=2026-01-01&to=2026-01-31"),
+        ("loans: my customers, oldest first", "/loans/?mine=1&sort=created"),
     ]
 
 

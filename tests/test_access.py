@@ -13,6 +13,7 @@ STAFF_PAGES = [
     "/loans/",
     "/loans/{loan_id}",
     "/products/",
+    "/search?q={loan_id}",
 ]
 
 

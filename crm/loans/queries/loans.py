@@ -95,8 +95,12 @@ def _filter_conditions(filters: LoanFilters) -> list[ColumnElement[bool]]:
     if filters.created_until is not None:
         conditions.append(Loan.created_at < filters.created_until)
     if filters.manager_id is not None:
-        managed = select(Customer.id).where(Customer.manager_id == filters.manager_id)
-        conditions.append(Loan.customer_id.in_(managed))
+        # Checked per loan while the list's order is walked: a manager's customers have many
+        # loans, and gathering them all to sort them costs more than finding a page of them.
+        managed = select(Customer.id).where(
+            Customer.id == Loan.customer_id, Customer.manager_id == filters.manager_id
+        )
+        conditions.append(managed.exists())
     return conditions
 
 
