@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pages import CUSTOMER_EMAIL, account_pages, pages_to_time
+
 ROOT = Path(__file__).resolve().parents[1]
 MANAGER_EMAIL = "manager@demo.crm"
-CUSTOMER_EMAIL = "customer@demo.crm"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -137,73 +138,6 @@ def log_in(client, email: str, password: str) -> None:
     response = client.post("/auth/login", data=form)
     if response.status_code != 302:
         sys.exit(f"Could not log in as {email} (status {response.status_code}).")
-
-
-def pages_to_time(app) -> list[tuple[str, str]]:
-    """(label, URL) of each page; the search term and the customer come from the data."""
-    from sqlalchemy import func, select
-
-    from crm.extensions import db
-    from crm.models import Customer, Loan
-
-    with app.app_context():
-        middle = db.session.scalar(select(func.max(Customer.id))) // 2
-        loan_id = db.session.scalar(
-            select(Loan.id).where(Loan.customer_id >= middle).order_by(Loan.id).limit(1)
-        )
-        customer = db.session.scalar(
-            select(Customer).where(Customer.id >= middle).order_by(Customer.id).limit(1)
-        )
-        name, customer_id = customer.last_name, customer.id
-        middle_page = db.session.scalar(select(func.count()).select_from(Customer)) // (
-            2 * app.config["PER_PAGE"]
-        )
-        db.session.remove()
-    return [
-        ("dashboard", "/"),
-        ("customers", "/customers/"),
-        ("customers by name", "/customers/?sort=name"),
-        ("customers by name, from Я", "/customers/?sort=-name"),
-        ("customers by name, page 40", "/customers/?sort=name&page=40"),
-        ("customers by name, middle page", f"/customers/?sort=name&page={max(middle_page, 1)}"),
-        ("customer search", f"/customers/?q={name}"),
-        ("customer search by name", f"/customers/?q={name}&sort=name"),
-        ("customer search by name, no match", "/customers/?q=zzzz&sort=name"),
-        ("customer card", f"/customers/{customer_id}"),
-        ("loan page", f"/loans/{loan_id}"),
-        ("loans", "/loans/"),
-        ("active loans", "/loans/?status=active"),
-        ("overdue queue", "/loans/overdue"),
-        ("overdue, largest first", "/loans/overdue?sort=-amount"),
-        ("overdue 90+, page 3", "/loans/overdue?bucket=90%2B&page=3"),
-        ("products", "/products/"),
-        ("admin customers by last name", "/admin/customer/?sort=0"),
-    ]
-
-
-def account_pages(app) -> list[tuple[str, str]]:
-    """(label, URL) of the demo customer's personal account pages, their active loan's."""
-    from sqlalchemy import select
-
-    from crm.extensions import db
-    from crm.lending.status import LoanStatus
-    from crm.models import Loan, User
-
-    with app.app_context():
-        customer_id = db.session.scalar(
-            select(User.customer_id).where(User.email == CUSTOMER_EMAIL)
-        )
-        loan_id = db.session.scalar(
-            select(Loan.id).where(Loan.customer_id == customer_id, Loan.status == LoanStatus.ACTIVE)
-        )
-        db.session.remove()
-    return [
-        ("account overview", "/account/"),
-        ("account loan page", f"/account/loans/{loan_id}"),
-        ("account schedule CSV", f"/account/loans/{loan_id}/schedule.csv"),
-        ("account apply", "/account/apply"),
-        ("account profile", "/account/profile"),
-    ]
 
 
 def time_pages(app, requests: int, email: str, pages: list[tuple[str, str]]) -> list[PageRun]:

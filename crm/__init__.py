@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.language import bp as language_bp
     from crm.loans import bp as loans_bp
     from crm.products import bp as products_bp
+    from crm.search import bp as search_bp
     from crm.second_factor import bp as second_factor_bp
 
     for blueprint in (
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         loans_bp,
         contacts_bp,
         products_bp,
+        search_bp,
         account_bp,
         second_factor_bp,
     ):

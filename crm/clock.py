@@ -2,10 +2,10 @@
 what time it is for anything that expires (log-in sessions, second-factor codes,
 confirmations)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask import current_app, has_app_context
-from flask_babel import to_user_timezone
+from flask_babel import get_timezone, to_user_timezone
 
 
 def lender_today() -> date:
@@ -16,6 +16,13 @@ def lender_today() -> date:
 def lender_date(moment: datetime) -> date:
     """The lender's calendar day at `moment`: 23:30 UTC is already tomorrow in Kyiv."""
     return to_user_timezone(moment).date()
+
+
+def lender_day_start(day: date) -> datetime:
+    """The UTC moment the lender's calendar day begins: 1 May starts at 21:00 UTC on 30 April
+    in Kyiv (summer time), so a record made then belongs to 1 May."""
+    zone = get_timezone()
+    return zone.localize(datetime.combine(day, time.min)).astimezone(UTC)
 
 
 def utc_now() -> datetime:

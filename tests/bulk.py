@@ -1,7 +1,8 @@
 """Many rows fast, for tests that check a page's query count does not grow with the data.
 
 The rows go in through the demo load's bulk writer, which skips the ORM's mapper events and
-column defaults: each row carries the customers' search text and every defaulted column.
+column defaults: each row carries the customers' search text and every defaulted column, and
+the customers' search terms are written beside them.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.models import Customer, Loan
 from crm.models.customer import search_key
+from crm.models.search_term import CustomerSearchTerm, term_rows
 
 START = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -22,6 +24,9 @@ def add_customers(count: int) -> list[int]:
     first = next_id(db.session, Customer)
     rows = [_customer(n) for n in range(first, first + count)]
     bulk_insert(db.session, Customer, rows)
+    bulk_insert(
+        db.session, CustomerSearchTerm, [t for row in rows for t in term_rows(row["id"], row)]
+    )
     advance_id_sequence(db.session, Customer)
     db.session.commit()
     return [row["id"] for row in rows]

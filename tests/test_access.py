@@ -14,6 +14,7 @@ STAFF_PAGES = [
     "/loans/",
     "/loans/{loan_id}",
     "/products/",
+    "/search?q={loan_id}",
 ]
 
 

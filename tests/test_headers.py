@@ -206,7 +206,10 @@ def demo(app) -> dict[str, User]:
 
 @pytest.mark.parametrize(
     ("who", "starts", "at_least"),
-    [("admin", ["/", "/admin/"], 40), ("customer", ["/account/"], 5)],
+    [
+        ("admin", ["/", "/admin/", "/search?q=a", "/search?q=%231"], 40),
+        ("customer", ["/account/"], 5),
+    ],
     ids=["admin", "customer"],
 )
 def test_no_page_carries_inline_script_or_style(client, login, demo, who, starts, at_least):

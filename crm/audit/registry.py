@@ -11,6 +11,7 @@ from crm.lending.status import LoanStatus
 from crm.models import (
     AuditEvent,
     Customer,
+    CustomerSearchTerm,
     Installment,
     Interaction,
     Loan,
@@ -138,6 +139,10 @@ AUDITED: dict[type, Audited] = {
 
 EXCLUDED: dict[type, str] = {
     AuditEvent: "the trail itself",
+    CustomerSearchTerm: (
+        "derived from the customer's name, phone and e-mail, whose changes the customer's "
+        "events hold; rewritten by a mapper event on every such change"
+    ),
     PaymentAllocation: (
         "how a payment was split is in the same request's events: the payment, and each "
         "installment's paid amounts before and after"

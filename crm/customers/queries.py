@@ -2,21 +2,36 @@
 
 import re
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.models import Customer
 from crm.models.customer import NAME_ORDER
+from crm.models.search_term import (
+    EMAIL,
+    MIN_PHONE_DIGITS,
+    NAME,
+    PHONE,
+    CustomerSearchTerm,
+    name_words,
+    national_digits,
+)
 from crm.models.sorting import APOSTROPHES
 
-#: Longer input is cut; nobody types more into a search box, and LIKE patterns cost per char.
+#: Longer input is cut; nobody types more into a search box.
 MAX_QUERY_LENGTH = 100
+#: Words of a search that must all match; more narrow nothing down.
 MAX_TERMS = 5
 #: Digits with the separators people type in a phone number: "+38 (050) 123-45-67".
 PHONE_LIKE = re.compile(r"^\+?[\d\s().-]*\d[\d\s().-]*$")
+NOT_DIGITS = re.compile(r"\D")
 PHONE_SEPARATORS = re.compile(r"[\s().-]")
 #: Ukrainian names are typed with any of three apostrophes: ' (keyboard), ’ and ʼ.
 APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+#: RNOKPP, the tax id: exactly this many digits.
+TAX_ID_DIGITS = 10
+#: Above every character a term holds: `term < prefix + AFTER_ALL` ends a prefix's range.
+AFTER_ALL = "\uffff"
 
 #: ?sort= values; the leading minus means descending. The name sorts are NAME_ORDER exactly,
 #: all in one direction, so that ix_customers_name_order serves both.
@@ -34,14 +49,70 @@ def sort_key(value: str | None) -> str:
     return value if value in SORTS else DEFAULT_SORT
 
 
+def clean_query(query: str | None) -> str:
+    """The search as typed, without what no search holds, cut to MAX_QUERY_LENGTH."""
+    # PostgreSQL refuses NUL in a string parameter; it is never part of a real search.
+    return (query or "").replace("\x00", "")[:MAX_QUERY_LENGTH].strip()
+
+
+def search_words(query: str | None) -> list[str]:
+    """The words of a search; a phone number typed with spaces, dashes or brackets
+    ("+38 (050) 123-45-67") is one word of its digits."""
+    text = clean_query(query)
+    if PHONE_LIKE.match(text):
+        return [NOT_DIGITS.sub("", text)]
+    return text.split()
+
+
+def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
+    """Conditions on Customer that all hold for the customers a search finds; none for an
+    empty search.
+
+    Each word is a prefix of a word of the name (any case, any apostrophe, any order), part
+    of the phone of at least MIN_PHONE_DIGITS digits typed any usual way, the whole e-mail
+    (any case) or the whole tax id. Each is a range of ix_customer_search_terms_term or the
+    tax id's unique index, never a scan of the customers.
+    """
+    conditions = []
+    for word in search_words(query):
+        if "@" in word:
+            conditions.append(_with_term(CustomerSearchTerm.term == EMAIL + word.casefold()))
+        elif word.isascii() and word.isdigit():
+            conditions.append(_digits_match(word))
+        else:
+            conditions.extend(_with_term(_prefix(NAME + part)) for part in name_words(word))
+    return conditions[:MAX_TERMS]
+
+
+def _prefix(prefix: str) -> ColumnElement[bool]:
+    term = CustomerSearchTerm.term
+    return and_(term >= prefix, term < prefix + AFTER_ALL)
+
+
+def _with_term(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return Customer.id.in_(select(CustomerSearchTerm.customer_id).where(or_(*conditions)))
+
+
+def _digits_match(digits: str) -> ColumnElement[bool]:
+    """A tax id, or part of a phone typed with or without +380, 380 or the leading 0."""
+    numbers = {digits, national_digits(digits), digits.removeprefix("0")}
+    ranges = [
+        _prefix(PHONE + number) for number in sorted(numbers) if len(number) >= MIN_PHONE_DIGITS
+    ]
+    matches = [_with_term(*ranges)] if ranges else []
+    if len(digits) == TAX_ID_DIGITS:
+        matches.append(Customer.tax_id == digits)
+    return or_(*matches) if matches else false()
+
+
 def search_terms(query: str | None) -> list[str]:
-    """The case-folded words that a customer's search text must all contain.
+    """The case-folded words that the admin's LIKE search over Customer.search_text looks for
+    (crm/admin/base.py); the staff site's search is customer_matches.
 
     Phones are stored as +380501234567, so a number typed with spaces, dashes or brackets
     ("050 123-45-67") becomes one term without them, which is a substring of the stored one.
     """
-    # PostgreSQL refuses NUL in a string parameter; it is never part of a real search.
-    text = (query or "").replace("\x00", "")[:MAX_QUERY_LENGTH].strip()
+    text = clean_query(query)
     if not text:
         return []
     if PHONE_LIKE.match(text):
@@ -54,17 +125,10 @@ def any_apostrophe(pattern: str) -> str:
     return APOSTROPHE.sub("_", pattern)
 
 
-def _contains(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{any_apostrophe(escaped)}%"
-
-
 def search_customers(query: str | None = None, sort: str = DEFAULT_SORT) -> Select:
-    """Customers matching every word of `query` in name, phone, e-mail or tax id, sorted."""
+    """Customers the search `query` finds (customer_matches), sorted."""
     statement = select(Customer).options(joinedload(Customer.manager))
-    for term in search_terms(query):
-        statement = statement.where(Customer.search_text.like(_contains(term), escape="\\"))
-    return statement.order_by(*SORTS[sort_key(sort)])
+    return statement.where(*customer_matches(query)).order_by(*SORTS[sort_key(sort)])
 
 
 def customer_count(session: Session) -> int:

@@ -9,7 +9,7 @@ their borrowers paid by that day: most on time, some late, some nothing for mont
 Rows go in with bulk INSERTs in chunks, never one ORM object at a time: that is what loads
 100 000 customers, 300 000 loans and their 650 000 installments in about a minute (see
 docs/PERFORMANCE.md). Bulk INSERTs skip mapper events, so the rows carry their `search_text`
-ready-made.
+ready-made, and the customers' search terms are rows of their own.
 
 - `tables`: the fixed tables drawn from (products, names, places, reasons, weights);
 - `drawing`: customers and their loans as rows;

@@ -3,8 +3,8 @@ out by the caller.
 
 The demo load writes its hundreds of thousands of rows through here, and tests that need
 many rows use it too. The rows skip the ORM entirely: no mapper events (so a customer's
-`search_text` comes ready-made), no column defaults (so every row carries every column the
-table needs), no ids read back.
+`search_text` comes ready-made, and its search terms are rows the caller writes), no column
+defaults (so every row carries every column the table needs), no ids read back.
 """
 
 from sqlalchemy import func, insert, select

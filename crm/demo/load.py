@@ -34,6 +34,7 @@ from crm.models import (
     Task,
     User,
 )
+from crm.models.search_term import CustomerSearchTerm, term_rows
 
 #: Every demo login has this password; it is printed after loading.
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (a published demo password)
@@ -313,6 +314,9 @@ class _Drawing:
         interaction_rows, task_rows = self.follow_ups.take()
         return {
             Customer: customer_rows,
+            CustomerSearchTerm: [
+                term for row in customer_rows for term in term_rows(row["id"], row)
+            ],
             Loan: loan_rows,
             Installment: installment_rows,
             Payment: payment_rows,

@@ -7,6 +7,7 @@ from crm.models.loan import Loan
 from crm.models.one_time_link import LinkPurpose, OneTimeLink
 from crm.models.outbox import OutboxMessage, OutboxStatus
 from crm.models.product import Product, ProductCategory
+from crm.models.search_term import CustomerSearchTerm
 from crm.models.second_factor import RecoveryCode, SecondFactor
 from crm.models.servicing import Installment, Payment, PaymentAllocation
 from crm.models.task import Task
@@ -19,6 +20,7 @@ __all__ = [
     "ContactKind",
     "ContactOutcome",
     "Customer",
+    "CustomerSearchTerm",
     "Installment",
     "Interaction",
     "LinkPurpose",

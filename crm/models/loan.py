@@ -29,6 +29,8 @@ class Loan(Base):
         CheckConstraint(f"annual_rate >= {MIN_RATE} AND annual_rate <= {MAX_RATE}", "rate_range"),
         Index("ix_loans_status_created_at", "status", "created_at"),
         Index("ix_loans_status_oldest_unpaid_due_on", "status", "oldest_unpaid_due_on"),
+        #: The loans list sorted by amount (crm/loans/queries/loans.py SORTS).
+        Index("ix_loans_amount_id", "amount", "id"),
         CheckConstraint("principal_outstanding >= 0", "outstanding_not_negative"),
     )
 

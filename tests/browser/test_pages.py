@@ -11,7 +11,7 @@ from tests.browser.pages import ADMIN, CUSTOMER, log_in
 
 pytestmark = pytest.mark.browser
 
-STAFF_PAGES = ["/", "/customers/", "/loans/", "/loans/overdue", "/products/"]
+STAFF_PAGES = ["/", "/customers/", "/loans/", "/loans/overdue", "/products/", "/search?q=1"]
 ADMIN_VIEWS = ["customer", "loan", "product", "user"]
 LANGUAGES = [
     pytest.param("en-GB", marks=pytest.mark.browser_context_args(locale="en-GB"), id="en"),

@@ -1,11 +1,45 @@
 """Reading loans: lists, counts per status, one customer's loans, and what the loan page
 loads with a loan."""
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+import re
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+
+from crm.customers.queries import clean_query, customer_matches
 from crm.lending.status import LoanStatus
-from crm.models import Loan, Payment
+from crm.models import Customer, Loan, Payment
+from crm.models.customer import NAME_ORDER
+from crm.validation import parse_id
+
+#: A loan's number as people write it: "#123", "№123" or "123".
+LOAN_NUMBER = re.compile(r"[#№]?\s*([0-9]+)")
+#: ?sort= values of the loans list; the leading minus means the newest, largest or from Я.
+SORTS = {
+    "-created": (Loan.created_at.desc(), Loan.id.desc()),
+    "created": (Loan.created_at, Loan.id),
+    "-amount": (Loan.amount.desc(), Loan.id.desc()),
+    "amount": (Loan.amount, Loan.id),
+    "customer": (*NAME_ORDER, Loan.id),
+    "-customer": (*(column.desc() for column in NAME_ORDER), Loan.id.desc()),
+}
+DEFAULT_SORT = "-created"
+
+
+@dataclass(frozen=True)
+class LoanFilters:
+    """What the loans list shows: every field left empty is no filter. `created_from` and
+    `created_until` are UTC moments (the start of the lender's first day, and of the day
+    after the last); `manager_id` is the customers' manager."""
+
+    query: str = ""
+    status: LoanStatus | None = None
+    product_id: int | None = None
+    created_from: datetime | None = None
+    created_until: datetime | None = None
+    manager_id: int | None = None
 
 
 def loan_counts_by_status(
@@ -24,14 +58,62 @@ def newest_first(statement: Select) -> Select:
     return statement.order_by(Loan.created_at.desc(), Loan.id.desc())
 
 
-def loans_list(*, status: LoanStatus | None = None, product_id: int | None = None) -> Select:
-    """Loans with their customer and product, newest first, optionally filtered."""
-    statement = select(Loan).options(joinedload(Loan.customer), joinedload(Loan.product))
-    if status is not None:
-        statement = statement.where(Loan.status == status)
-    if product_id is not None:
-        statement = statement.where(Loan.product_id == product_id)
-    return newest_first(statement)
+def sort_key(value: str | None) -> str:
+    """The ?sort= value if it is one we know, otherwise the default (newest first)."""
+    return value if value in SORTS else DEFAULT_SORT
+
+
+def loan_number(query: str | None) -> int | None:
+    """The loan number a search is ("#123", "№ 123", "123"), or None."""
+    match = LOAN_NUMBER.fullmatch(clean_query(query))
+    return parse_id(match.group(1)) if match else None
+
+
+def loans_found(query: str | None) -> ColumnElement[bool] | None:
+    """The loans a search finds: the one numbered so, and the loans of the customers it
+    finds (crm.customers.queries.customer_matches); None for an empty search."""
+    text, number = clean_query(query), loan_number(query)
+    if number is not None and not text[0].isdigit():
+        # "#123" and "№123" are loan numbers and nothing else.
+        return Loan.id == number
+    found = [Loan.id == number] if number is not None else []
+    if customers := customer_matches(text):
+        found.append(Loan.customer_id.in_(select(Customer.id).where(*customers)))
+    return or_(*found) if found else None
+
+
+def _filter_conditions(filters: LoanFilters) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.query and (found := loans_found(filters.query)) is not None:
+        conditions.append(found)
+    if filters.status is not None:
+        conditions.append(Loan.status == filters.status)
+    if filters.product_id is not None:
+        conditions.append(Loan.product_id == filters.product_id)
+    if filters.created_from is not None:
+        conditions.append(Loan.created_at >= filters.created_from)
+    if filters.created_until is not None:
+        conditions.append(Loan.created_at < filters.created_until)
+    if filters.manager_id is not None:
+        # Checked per loan while the list's order is walked: a manager's customers have many
+        # loans, and gathering them all to sort them costs more than finding a page of them.
+        managed = select(Customer.id).where(
+            Customer.id == Loan.customer_id, Customer.manager_id == filters.manager_id
+        )
+        conditions.append(managed.exists())
+    return conditions
+
+
+def loans_list(filters: LoanFilters | None = None, sort: str = DEFAULT_SORT) -> Select:
+    """Loans with their customer and product, filtered and sorted (newest first by default)."""
+    sort = sort_key(sort)
+    statement = select(Loan).where(*_filter_conditions(filters or LoanFilters()))
+    if sort in ("customer", "-customer"):
+        # The ORDER BY reads the customer's name from the join that loads the customer.
+        statement = statement.join(Loan.customer).options(contains_eager(Loan.customer))
+    else:
+        statement = statement.options(joinedload(Loan.customer))
+    return statement.options(joinedload(Loan.product)).order_by(*SORTS[sort])
 
 
 def latest_loans(session: Session, limit: int) -> list[Loan]:

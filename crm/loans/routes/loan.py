@@ -1,8 +1,10 @@
 """The loans list, one loan's page, and the steps taken on it (start, refuse, withdraw,
 write off, record and reverse payments), each a form posted back to the loan page."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import LazyString
@@ -15,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit.queries import loan_history
 from crm.auth.access import roles_required
-from crm.clock import lender_today
+from crm.clock import lender_day_start, lender_today
 from crm.contacts.queries import loan_contacts
 from crm.extensions import db
 from crm.i18n.formats import day, money
@@ -30,7 +32,7 @@ from crm.loans.forms import (
     WithdrawLoanForm,
     WriteOffForm,
 )
-from crm.loans.queries.loans import loan_detail_options, loans_list
+from crm.loans.queries.loans import LoanFilters, loan_detail_options, loans_list, sort_key
 from crm.loans.queries.servicing import loan_servicing, schedule_preview
 from crm.loans.services import lifecycle, payments
 from crm.models import Loan, Payment, Role
@@ -39,18 +41,23 @@ from crm.products.queries import product_names
 from crm.validation import MAX_ID, FieldError
 
 LOAN_URL = f"/<int(max={MAX_ID}):loan_id>"
+#: The dates of ?from= and ?to=: ISO, as a date input sends them.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Earlier dates are typing mistakes; the day after the last one must still be a date too.
+MIN_YEAR = 1900
 
 
 @bp.get("/")
 def index():
-    status = status_arg(request.args.get("status"))
-    product_id = request.args.get("product", type=int)
-    page = paginate(loans_list(status=status, product_id=product_id))
+    filters = loan_filters()
+    sort = sort_key(request.args.get("sort"))
+    page = paginate(loans_list(filters, sort), capped=True)
     return render_template(
         "loans/index.html",
         page=page,
-        status=status,
-        product_id=product_id,
+        filters=filters,
+        sort=sort,
+        dates={key: request.args.get(key, "")[:10] for key in ("from", "to")},
         statuses=list(LoanStatus),
         products=product_names(db.session),
     )
@@ -251,6 +258,45 @@ def render_detail(loan_id: int, failed: dict[str, FlaskForm] | None = None, stat
         ),
     )
     return page, status
+
+
+def loan_filters() -> LoanFilters:
+    """The loans list's filters from its arguments: ?q=, ?status=, ?product=, the dates
+    ?from= and ?to= (ISO, the lender's calendar, both included) and ?mine=1 (the current
+    user's customers). A status or date that is none, or from after to, is a 400."""
+    first, last = date_arg("from"), date_arg("to")
+    if first and last and first > last:
+        abort(
+            400,
+            description=_("The date range starts after it ends: “from” must not be after “to”."),
+        )
+    return LoanFilters(
+        query=request.args.get("q", ""),
+        status=status_arg(request.args.get("status")),
+        product_id=request.args.get("product", type=int),
+        created_from=lender_day_start(first) if first else None,
+        created_until=lender_day_start(last + timedelta(days=1)) if last else None,
+        manager_id=current_user.id if request.args.get("mine") == "1" else None,
+    )
+
+
+def date_arg(name: str) -> date | None:
+    """The date ?<name>= as YYYY-MM-DD; empty means none, anything else is a 400."""
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value) if ISO_DATE.fullmatch(value) else None
+    except ValueError:
+        day = None
+    if day is None or day.year < MIN_YEAR or day == date.max:
+        abort(
+            400,
+            description=_(
+                "“%(value)s” is not a date; use YYYY-MM-DD, e.g. 2025-05-01.", value=value[:40]
+            ),
+        )
+    return day
 
 
 def status_arg(value: str | None) -> LoanStatus | None:
