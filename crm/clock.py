@@ -2,10 +2,10 @@
 what time it is for anything that expires (log-in sessions, second-factor codes,
 confirmations)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask import current_app, has_app_context
-from flask_babel import to_user_timezone
+from flask_babel import to_user_timezone, to_utc
 
 
 def lender_today() -> date:
@@ -16,6 +16,12 @@ def lender_today() -> date:
 def lender_date(moment: datetime) -> date:
     """The lender's calendar day at `moment`: 23:30 UTC is already tomorrow in Kyiv."""
     return to_user_timezone(moment).date()
+
+
+def lender_day_start(day: date) -> datetime:
+    """The moment the lender's calendar day `day` begins, as aware UTC: 9 March 00:00 in
+    Kyiv is 8 March 22:00 UTC."""
+    return to_utc(datetime.combine(day, time())).replace(tzinfo=UTC)
 
 
 def utc_now() -> datetime:
