@@ -174,7 +174,9 @@ def _loan_events(
             )
         )
     if Group.PAYMENTS in groups:
-        kinds.append(and_(AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS))))
+        kinds.append(
+            and_(AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS)))
+        )
     statement = (
         select(AuditEvent, Payment.amount, Payment.paid_on)
         .outerjoin(

@@ -55,47 +55,10 @@ def take(clock, when: datetime, step, *args, **kwargs):
 
 
 def tell_story(clock, product, manager: User, admin: User, customer: Customer) -> Story:
-    moments = {}
-    moments["applied"] = clock.now = at(date(2025, 1, 10))
-    behind = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
-    moments["started"] = at(date(2025, 1, 15), 10)
-    take(
-        clock,
-        moments["started"],
-        lifecycle.start_loan,
-        behind,
-        disbursed_on=date(2025, 1, 15),
-        by=manager,
-    )
-    moments["payment"] = clock.now = at(date(2025, 2, 14), 12)
-    pay(behind, manager, "888.49", "ON-TIME", paid_on=date(2025, 2, 14))
-    clock.now = at(date(2025, 3, 1))
-    wrong = pay(behind, manager, "100.00", "MISTAKE", paid_on=date(2025, 3, 1)).payment
-    moments["reversal"] = at(date(2025, 3, 5))
-    take(clock, moments["reversal"], payments.reverse_payment, wrong, reason="Wrong loan", by=admin)
-
-    clock.now = at(date(2025, 2, 1))
-    refused = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
-    moments["refused"] = at(date(2025, 2, 2))
-    take(clock, moments["refused"], lifecycle.refuse_loan, refused, reason="Income", by=manager)
-    clock.now = at(date(2025, 2, 3))
-    withdrawn = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
-    moments["withdrawn"] = at(date(2025, 2, 4))
-    take(clock, moments["withdrawn"], lifecycle.withdraw_loan, withdrawn, by=manager)
-
-    clock.now = at(date(2025, 3, 1), 8)
-    repaid = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
-    take(
-        clock,
-        at(date(2025, 3, 1), 9),
-        lifecycle.start_loan,
-        repaid,
-        disbursed_on=date(2025, 3, 1),
-        by=manager,
-    )
-    moments["finished"] = clock.now = at(date(2025, 3, 10))
-    pay(repaid, manager, "10661.86", "ALL", paid_on=date(2025, 3, 10))
-
+    moments: dict[str, datetime] = {}
+    behind = _fall_behind(clock, product, manager, admin, customer, moments)
+    refused, withdrawn = _decide(clock, product, manager, customer, moments)
+    repaid = _repay(clock, product, manager, customer, moments)
     promise = contact(
         customer,
         manager,
@@ -119,6 +82,48 @@ def tell_story(clock, product, manager: User, admin: User, customer: Customer) -
     take(clock, moments["written_off"], lifecycle.write_off_loan, behind, reason="Fraud", by=admin)
     clock.now = datetime.now(UTC).replace(microsecond=0)
     return Story(customer, behind, refused, withdrawn, repaid, promise, note, moments)
+
+
+def _fall_behind(clock, product, manager, admin, customer, moments) -> Loan:
+    """Applied, started, paid once on time, paid once by mistake (reversed), then nothing."""
+    moments["applied"] = clock.now = at(date(2025, 1, 10))
+    behind = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
+    moments["started"] = at(date(2025, 1, 15), 10)
+    disbursed = date(2025, 1, 15)
+    take(
+        clock, moments["started"], lifecycle.start_loan, behind, disbursed_on=disbursed, by=manager
+    )
+    moments["payment"] = clock.now = at(date(2025, 2, 14), 12)
+    pay(behind, manager, "888.49", "ON-TIME", paid_on=date(2025, 2, 14))
+    clock.now = at(date(2025, 3, 1))
+    wrong = pay(behind, manager, "100.00", "MISTAKE", paid_on=date(2025, 3, 1)).payment
+    moments["reversal"] = at(date(2025, 3, 5))
+    take(clock, moments["reversal"], payments.reverse_payment, wrong, reason="Wrong loan", by=admin)
+    return behind
+
+
+def _decide(clock, product, manager, customer, moments) -> tuple[Loan, Loan]:
+    """One application refused, one withdrawn."""
+    clock.now = at(date(2025, 2, 1))
+    refused = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
+    moments["refused"] = at(date(2025, 2, 2))
+    take(clock, moments["refused"], lifecycle.refuse_loan, refused, reason="Income", by=manager)
+    clock.now = at(date(2025, 2, 3))
+    withdrawn = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
+    moments["withdrawn"] = at(date(2025, 2, 4))
+    take(clock, moments["withdrawn"], lifecycle.withdraw_loan, withdrawn, by=manager)
+    return refused, withdrawn
+
+
+def _repay(clock, product, manager, customer, moments) -> Loan:
+    """Started on 1 March and repaid whole on 10 March."""
+    clock.now = at(date(2025, 3, 1), 8)
+    repaid = factories.LoanFactory(customer=customer, product=product, created_at=clock.now)
+    disbursed = date(2025, 3, 1)
+    take(clock, at(disbursed, 9), lifecycle.start_loan, repaid, disbursed_on=disbursed, by=manager)
+    moments["finished"] = clock.now = at(date(2025, 3, 10))
+    pay(repaid, manager, "10661.86", "ALL", paid_on=date(2025, 3, 10))
+    return repaid
 
 
 @pytest.fixture
