@@ -34,6 +34,9 @@ class Group(enum.StrEnum):
     ARREARS = "arrears"
 
 
+GROUP_VALUES = frozenset(group.value for group in Group)
+
+
 class EntryKind(enum.StrEnum):
     CONTACT = "contact"
     APPLIED = "applied"
@@ -165,16 +168,16 @@ def _loan_events(
     session: Session, customer_id: int, groups: frozenset[Group], limit: int
 ) -> list[Entry]:
     """Lifecycle steps and payments from the trail, with each payment's amount and date."""
-    kinds = []
+    wanted = []
     if Group.LOANS in groups:
-        kinds.append(
+        wanted.append(
             and_(
                 AuditEvent.entity == "loan",
                 or_(AuditEvent.action.in_(list(STEP_KINDS)), STATUS_SET_TO == LoanStatus.FINISHED),
             )
         )
     if Group.PAYMENTS in groups:
-        kinds.append(
+        wanted.append(
             and_(AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS)))
         )
     statement = (
@@ -182,7 +185,7 @@ def _loan_events(
         .outerjoin(
             Payment, and_(AuditEvent.entity == "payment", Payment.id == AuditEvent.entity_id)
         )
-        .where(AuditEvent.customer_id == customer_id, or_(*kinds))
+        .where(AuditEvent.customer_id == customer_id, or_(*wanted))
         .order_by(AuditEvent.id.desc())
         .limit(limit)
     )
@@ -195,7 +198,7 @@ def _loan_event(event: AuditEvent, amount: Decimal | None, paid_on: date | None)
     else:
         kind = STEP_KINDS.get(event.action, EntryKind.FINISHED)
         amount = _applied_amount(event) if kind is EntryKind.APPLIED else None
-    return Entry(kind, as_utc(event.at), event.loan_id, paid_on, amount, event=event)
+    return Entry(kind, as_utc(event.at), event.loan_id, day=paid_on, amount=amount, event=event)
 
 
 def _applied_amount(event: AuditEvent) -> Decimal | None:
@@ -247,4 +250,4 @@ def _changes(loan_id: int, installments: Iterable, as_of: date) -> list[Entry]:
 
 def chosen_groups(values: Iterable[str]) -> frozenset[Group]:
     """The groups named by ?timeline= values; unknown ones are ignored (none: every group)."""
-    return frozenset(Group(value) for value in values if value in Group.__members__.values())
+    return frozenset(Group(value) for value in values if value in GROUP_VALUES)
