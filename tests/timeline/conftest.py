@@ -11,7 +11,7 @@ from crm.lending.delinquency import BUCKET_STARTS
 from crm.loans.services import lifecycle, payments
 from crm.models import ContactKind, ContactOutcome, Customer, Interaction, Loan, User
 from tests import factories
-from tests.loans.conftest import pay
+from tests.loans.conftest import APPLIED, pay, start
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -124,6 +124,14 @@ def _repay(clock, product, manager, customer, moments) -> Loan:
     moments["finished"] = clock.now = at(date(2025, 3, 10))
     pay(repaid, manager, "10661.86", "ALL", paid_on=date(2025, 3, 10))
     return repaid
+
+
+def loans_with_payments(customer, product, manager, count: int) -> None:
+    """`count` loans started in January 2025, each paid once, on time, then never again."""
+    for number in range(count):
+        loan = factories.LoanFactory(customer=customer, product=product, created_at=APPLIED)
+        start(loan, manager, disbursed_on=date(2025, 1, 15))
+        pay(loan, manager, "888.49", f"P-{number}", paid_on=date(2025, 2, 14))
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 
 from crm.clock import lender_today
+from crm.extensions import db
 from tests import factories
 from tests.factories import loan_with_installments
+from tests.timeline.conftest import loans_with_payments
 
 UKRAINIAN = {"Accept-Language": "uk"}
 
@@ -132,3 +134,19 @@ def test_overdue_queue_phones_dial(staff_client):
     loan_with_installments([(due, "1000.00", "10.00")], customer=customer)
     html = staff_client.get("/loans/overdue").get_data(as_text=True)
     assert 'href="tel:+380671112233">+380 67 111 2233</a>' in html
+
+
+def test_the_cards_queries_do_not_grow_with_loans_and_payments(
+    staff_client, product, manager, count_queries
+):
+    few, many = factories.CustomerFactory(), factories.CustomerFactory()
+    loans_with_payments(few, product, manager, 1)
+    loans_with_payments(many, product, manager, 10)
+    counts = []
+    for customer_id in (few.id, many.id):
+        db.session.expire_all()
+        with count_queries() as log:
+            html = staff_client.get(f"/customers/{customer_id}").get_data(as_text=True)
+        counts.append(log.count)
+    assert len(re.findall(r'data-kind="', timeline(html))) == 25
+    assert counts[0] == counts[1]

@@ -13,8 +13,7 @@ from crm.i18n.labels import TIMELINE_GROUP_LABELS
 from crm.lending.delinquency import Bucket
 from crm.timeline.queries import EntryKind, Group, chosen_groups, customer_timeline
 from tests import factories
-from tests.loans.conftest import APPLIED, pay, start
-from tests.timeline.conftest import BUCKET_DAYS, tell_story
+from tests.timeline.conftest import BUCKET_DAYS, loans_with_payments, tell_story
 
 EVERYTHING = 100
 
@@ -174,13 +173,6 @@ def test_filters_are_read_from_known_values_only():
 
 def test_every_group_has_a_label_in_the_filters_order():
     assert list(TIMELINE_GROUP_LABELS) == [group.value for group in Group]
-
-
-def loans_with_payments(customer, product, manager, count):
-    for number in range(count):
-        loan = factories.LoanFactory(customer=customer, product=product, created_at=APPLIED)
-        start(loan, manager, disbursed_on=date(2025, 1, 15))
-        pay(loan, manager, "888.49", f"P-{number}", paid_on=date(2025, 2, 14))
 
 
 def test_the_number_of_queries_does_not_grow_with_the_loans(app, product, manager, count_queries):
