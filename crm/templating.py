@@ -15,6 +15,7 @@ from crm.i18n.labels import (
     REPAYMENT_LABELS,
     ROW_STATE_LABELS,
     STATUS_LABELS,
+    TIMELINE_GROUP_LABELS,
 )
 from crm.i18n.locale import LANGUAGE_NAMES
 from crm.lending.delinquency import Bucket
@@ -66,6 +67,7 @@ def register(app: Flask) -> None:
     app.add_template_global(CONTACT_OUTCOME_LABELS, "contact_outcome_labels")
     app.add_template_global(PROMISE_STATE_LABELS, "promise_state_labels")
     app.add_template_global(PROMISE_COLOURS, "promise_colours")
+    app.add_template_global(TIMELINE_GROUP_LABELS, "timeline_group_labels")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
     # templates/_macros/audit.html

@@ -11,6 +11,7 @@ from crm.links.services.invitation import invite_customer
 from crm.loans.queries.loans import customer_loans, loan_counts_by_status
 from crm.models import Customer
 from crm.paging import page_number, paginate, per_page
+from crm.timeline.queries import chosen_groups, customer_timeline
 from crm.validation import FieldError
 
 #: Flask-Admin's edit form for a customer; the admin registers it.
@@ -29,6 +30,7 @@ def index():
 def detail(customer_id: int):
     customer = db.get_or_404(Customer, customer_id, options=queries.customer_detail_options())
     counts = loan_counts_by_status(db.session, customer_id=customer.id)
+    groups = chosen_groups(request.args.getlist("timeline"))
     return render_template(
         "customers/detail.html",
         customer=customer,
@@ -40,6 +42,15 @@ def detail(customer_id: int):
             db.session, customer.id, page=page_number("history_page"), per_page=per_page()
         ),
         access=login_state(db.session, customer, at=clock.utc_now()),
+        timeline_groups=groups,
+        timeline=customer_timeline(
+            db.session,
+            customer.id,
+            kinds=groups,
+            page=page_number("timeline_page"),
+            per_page=per_page(),
+            as_of=clock.lender_today(),
+        ),
     )
 
 

@@ -92,6 +92,15 @@ ROW_STATE_LABELS = {
     "unpaid": _l("Unpaid"),
 }
 
+#: The groups the customer's timeline is filtered by (crm.timeline.queries.Group), by value,
+#: in the order of its filter.
+TIMELINE_GROUP_LABELS = {
+    "contacts": _l("Contacts"),
+    "loans": _l("Applications and decisions"),
+    "payments": _l("Payments"),
+    "arrears": _l("Arrears"),
+}
+
 
 def status_word(status: LoanStatus) -> str:
     """The status as a word inside a sentence ("loan #7 is refused")."""

@@ -7,8 +7,9 @@ loan's DPD (days past due) counts from the due date of its oldest overdue instal
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from crm.lending.installments import (
     InstallmentLike,
@@ -18,6 +19,8 @@ from crm.lending.installments import (
     principal_due,
 )
 from crm.lending.money import ZERO
+
+ONE_DAY = timedelta(days=1)
 
 
 class Bucket(enum.StrEnum):
@@ -98,3 +101,98 @@ def assess_delinquency(installments: Iterable[InstallmentLike], as_of: date) -> 
         overdue_interest=sum((interest_due(item) for item in overdue), ZERO),
         outstanding_principal=sum((principal_due(item) for item in ordered), ZERO),
     )
+
+
+class PaidOnLike(Protocol):
+    """An installment as its arrears history needs it: when it fell due and the day its
+    last cent was paid (None while anything is owed)."""
+
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def paid_on(self) -> date | None: ...
+
+
+#: The buckets from best to worst; "worse" compares their places here.
+BUCKET_ORDER = {bucket: place for place, bucket in enumerate(Bucket)}
+#: Days past the due date at which a loan enters each overdue bucket.
+BUCKET_STARTS = tuple(low for low, _high in BUCKET_DAYS.values())
+
+
+@dataclass(frozen=True)
+class BucketChange:
+    """The day a loan entered a worse bucket than the day before: `previous` current means
+    it became overdue that day."""
+
+    on: date
+    bucket: Bucket
+    previous: Bucket
+
+    @property
+    def became_overdue(self) -> bool:
+        return self.previous is Bucket.CURRENT
+
+
+def delinquency_events(installments: Iterable[PaidOnLike], as_of: date) -> list[BucketChange]:
+    """The days up to `as_of` on which the loan became overdue or moved into a worse
+    bucket, oldest first, each judged at the end of the day as assess_delinquency() does.
+
+    Reads only the due dates and the days each installment was fully paid, so a loan that
+    was cured and fell behind again gives new changes. The bucket changes only on a day an
+    installment falls overdue, a day one is paid, or a day the oldest overdue one crosses
+    a bucket's threshold; only those days are looked at.
+    """
+    late = _ever_late(installments, as_of)
+    days = sorted(
+        {
+            day
+            for item in late
+            for day in (
+                item.paid_on,
+                *(item.due_date + timedelta(days=start) for start in BUCKET_STARTS),
+            )
+            if day is not None and day <= as_of
+        }
+    )
+    changes, previous = [], Bucket.CURRENT
+    for day in days:
+        bucket = _bucket_on(late, day)
+        if BUCKET_ORDER[bucket] > BUCKET_ORDER[previous]:
+            changes.append(BucketChange(day, bucket, previous))
+        previous = bucket
+    return changes
+
+
+def bucket_change_on(installments: Iterable[PaidOnLike], day: date) -> BucketChange | None:
+    """The change delinquency_events() gives for `day` itself, if any, without the loan's
+    earlier history: what a daily run asks of each loan."""
+    late = _ever_late(installments, day)
+    bucket, previous = _bucket_on(late, day), _bucket_on(late, day - ONE_DAY)
+    if BUCKET_ORDER[bucket] > BUCKET_ORDER[previous]:
+        return BucketChange(day, bucket, previous)
+    return None
+
+
+def _ever_late(installments: Iterable[PaidOnLike], as_of: date) -> list[PaidOnLike]:
+    """The installments that were overdue at the end of some day up to `as_of`: one paid
+    by its due date never counts towards DPD."""
+    return [
+        item
+        for item in installments
+        if item.due_date < as_of
+        and (item.paid_on is None or item.paid_on > item.due_date + ONE_DAY)
+    ]
+
+
+def _bucket_on(installments: list[PaidOnLike], day: date) -> Bucket:
+    """The bucket at the end of `day`: DPD from the oldest installment due before it and
+    not fully paid by then."""
+    oldest = min(
+        (
+            item.due_date
+            for item in installments
+            if item.due_date < day and (item.paid_on is None or item.paid_on > day)
+        ),
+        default=None,
+    )
+    return bucket_for((day - oldest).days) if oldest else Bucket.CURRENT

@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -169,32 +169,47 @@ def test_card_shows_the_customer(staff_client, manager):
         assert text in html
 
 
-def test_card_lists_loans_by_amount_with_counts_per_status(staff_client):
+def test_card_lists_loans_being_repaid_first_then_applications_then_the_rest(staff_client):
     customer = factories.CustomerFactory()
     other = factories.CustomerFactory()
     product = factories.ProductFactory()
-    loans = {
-        amount: factories.LoanFactory(
-            customer=customer, product=product, amount=Decimal(amount), status=status
+
+    def loan(status, created, oldest_unpaid=None):
+        return factories.LoanFactory(
+            customer=customer,
+            product=product,
+            status=status,
+            created_at=datetime(2025, 1, created, tzinfo=UTC),
+            oldest_unpaid_due_on=oldest_unpaid,
         )
-        for amount, status in [
-            ("5000.00", LoanStatus.PENDING),
-            ("20000.00", LoanStatus.ACTIVE),
-            ("12000.00", LoanStatus.PENDING),
-            ("7000.00", LoanStatus.REFUSED),
-        ]
-    }
+
+    refused = loan(LoanStatus.REFUSED, 20)
+    old_pending = loan(LoanStatus.PENDING, 2)
+    current = loan(LoanStatus.ACTIVE, 25, date(2099, 1, 15))
+    finished = loan(LoanStatus.FINISHED, 1)
+    overdue = loan(LoanStatus.ACTIVE, 3, date(2025, 3, 15))
+    new_pending = loan(LoanStatus.PENDING, 22)
+    long_overdue = loan(LoanStatus.ACTIVE, 10, date(2025, 2, 15))
+    # Written off long overdue: closed, so among the rest.
+    written_off = loan(LoanStatus.WRITTEN_OFF, 5, date(2024, 2, 15))
     stranger = factories.LoanFactory(customer=other, product=product, amount=Decimal("99000.00"))
 
     html = staff_client.get(f"/customers/{customer.id}").get_data(as_text=True)
 
     table = re.search(r'id="customer-loans".*?</table>', html, re.DOTALL).group(0)
     shown = [int(i) for i in re.findall(r'href="/loans/(\d+)"', table)]
-    assert shown == [loans[a].id for a in ("20000.00", "12000.00", "7000.00", "5000.00")]
+    in_order = [long_overdue, overdue, current, new_pending, old_pending, refused, written_off]
+    assert shown == [loan.id for loan in [*in_order, finished]]
     assert f'href="/loans/{stranger.id}"' not in html
-    assert re.search(r'id="loan-count">4<', html)
+    assert re.search(r'id="loan-count">8<', html)
     counts = dict(re.findall(r'data-status="(\w+)">.*?crm-num">(\d+)<', html, re.DOTALL))
-    assert counts == {"pending": "2", "active": "1", "refused": "1"}
+    assert counts == {
+        "pending": "2",
+        "active": "3",
+        "refused": "1",
+        "finished": "1",
+        "written_off": "1",
+    }
 
 
 def test_card_of_a_customer_without_loans(staff_client):
@@ -231,8 +246,9 @@ def test_card_query_count_does_not_grow_with_loans(staff_client, count_queries):
     assert re.search(r'id="loan-count">30<', html)
     assert small.count == large.count
     # The user, the customer (with the login), the counts by status, the loans, the open
-    # invitation to the personal account and a page of the history.
-    assert large.count <= 6, large.statements
+    # invitation to the personal account, a page of the history, and the timeline's
+    # contacts, loan events and late installments.
+    assert large.count <= 9, large.statements
 
 
 def test_card_query_count_does_not_grow_with_customers(staff_client, count_queries):

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from crm.customers.queries import clean_query, customer_matches
@@ -120,11 +120,30 @@ def latest_loans(session: Session, limit: int) -> list[Loan]:
     return list(session.scalars(loans_list().limit(limit)))
 
 
+#: The order of a customer's loans on the card: the ones being repaid (and so perhaps
+#: overdue) first, then the applications waiting for a decision, then the closed ones.
+CARD_STATUS_ORDER = case(
+    (Loan.status == LoanStatus.ACTIVE, 0), (Loan.status == LoanStatus.PENDING, 1), else_=2
+)
+
+
 def customer_loans(session: Session, customer_id: int) -> list[Loan]:
-    """A customer's loans with their products, largest amount first."""
+    """A customer's loans with their products: active loans first, the longest overdue
+    first (the oldest unpaid due date); then pending applications; then the rest; newest
+    first within each."""
     statement = select(Loan).where(Loan.customer_id == customer_id)
     statement = statement.options(joinedload(Loan.product))
-    return list(session.scalars(statement.order_by(Loan.amount.desc(), Loan.id.desc())))
+    active_due = case((Loan.status == LoanStatus.ACTIVE, Loan.oldest_unpaid_due_on))
+    return list(
+        session.scalars(
+            statement.order_by(
+                CARD_STATUS_ORDER,
+                active_due.asc().nulls_last(),
+                Loan.created_at.desc(),
+                Loan.id.desc(),
+            )
+        )
+    )
 
 
 def loan_detail_options() -> list:
