@@ -12,6 +12,7 @@ STAFF_PAGES = [
     "/customers/{customer_id}",
     "/loans/",
     "/loans/{loan_id}",
+    "/loans/new?customer_id={customer_id}",
     "/products/",
 ]
 

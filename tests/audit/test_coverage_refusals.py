@@ -44,6 +44,7 @@ BAD_INPUT: dict[str, Values] = {
     "auth.confirm_email": Route(f"/auth/email/{NO_SUCH_LINK}", anonymous=True),
     "auth.password": {"password": "short", "confirm": "short"},
     "language.switch": {"language": "xx"},
+    "loans.new_application": {"amount": "1"},
     "loans.start": {"disbursed_on": "2999-01-01"},
     "loans.refuse": {"reason": "  "},
     # Its form has nothing but the version: a mangled one.

@@ -288,6 +288,11 @@ POST_ROUTES: dict[str, Route] = {
     **LINK_ROUTES,
     # The spare customer has an e-mail and no login (the World's customer has one).
     "customers.invite": Route(lambda w: f"/customers/{w.spare_customer}/invite"),
+    "loans.new_application": Route(
+        "/loans/new",
+        lambda w: {"product": w.product, "amount": "5000", "term_months": "12"},
+        query=lambda w: {"customer_id": w.customer},
+    ),
     "loans.start": Route(
         lambda w: f"/loans/{w.pending}/start",
         lambda w: {"version": w.version(Loan, w.pending), "disbursed_on": DISBURSED.isoformat()},
