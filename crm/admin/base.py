@@ -208,7 +208,7 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             session.commit()
         except FieldError as error:
             session.rollback()
-            show_field_error(form, error)
+            show_field_error(form, error, self.error_message(error))
             return None
         except StaleDataError:
             session.rollback()
@@ -237,6 +237,10 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             flash(_("A value cannot be stored as typed; check the fields and save again."), "error")
             return None
         return record
+
+    def error_message(self, error: FieldError) -> str:
+        """What the form says of a service's refusal (a view may add a link to it)."""
+        return error.message
 
     def get_one(self, id):
         # A mangled ?id= is "no such record" (Flask-Admin says so), not a database error.
@@ -294,11 +298,13 @@ def drop_unsafe_return_url() -> None:
         current.__dict__.pop("values", None)
 
 
-def show_field_error(form, error: FieldError) -> None:
-    """Put the service's message beside its field; one the form lacks goes into a flash."""
+def show_field_error(form, error: FieldError, message: str | None = None) -> None:
+    """Put the service's message (or `message`, the view's words for it) beside its field;
+    one the form lacks goes into a flash."""
+    message = error.message if message is None else message
     if error.field in form:
         field = form[error.field]
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, message]
         flash(_("The record was not saved: see the messages beside the fields."), "error")
     else:
-        flash(error.message, "error")
+        flash(message, "error")

@@ -1,5 +1,6 @@
 """The admin's customers (crm/admin/customers.py), driven through real requests."""
 
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -35,6 +36,31 @@ def test_manager_creates_a_customer_through_the_form(client, login, manager):
     assert customer.manager_id == manager.id
 
 
+def test_a_number_typed_with_spaces_is_taken_whatever_its_length(client, login, manager):
+    login(manager)
+    form_page = client.get("/admin/customer/new/").get_data(as_text=True)
+
+    response = client.post("/admin/customer/new/", data=customer_form(phone="+380 67 765 43 21"))
+
+    assert response.status_code == 302
+    assert db.session.scalars(select(Customer.phone)).one() == "+380677654321"
+    assert 'maxlength="16"' not in form_page
+
+
+def test_a_duplicate_links_to_the_other_customers_card(client, login, manager):
+    other = factories.CustomerFactory(last_name="Бойко", first_name="Петро", phone="+380677654321")
+    login(manager)
+
+    response = client.post("/admin/customer/new/", data=customer_form(phone="067 765 43 21"))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    link = re.search(rf'<a href="/customers/{other.id}"[^>]*>([^<]*)</a>', html)
+    assert link, html
+    assert link[1] == other.full_name
+    assert count(Customer) == 1
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -47,12 +73,14 @@ def test_manager_creates_a_customer_through_the_form(client, login, manager):
         ({"birth_date": "17.05.1990"}, "birth_date", "Type a date such as 2025-03-09."),
         ({"email": "TAKEN@example.com"}, "email", "Another customer already has this e-mail"),
         ({"tax_id": "3999999999"}, "tax_id", "Another customer already has this tax id."),
+        ({"phone": "+38 (050) 999-00-11"}, "phone", "Another customer already has this phone"),
+        ({"birth_date": "2015-03-09"}, "birth_date", "at least 18 years old"),
     ],
 )
 def test_bad_customer_input_is_shown_beside_its_field(
     client, login, manager, changes, field, message
 ):
-    factories.CustomerFactory(email="taken@example.com", tax_id="3999999999")
+    factories.CustomerFactory(email="taken@example.com", tax_id="3999999999", phone="+380509990011")
     login(manager)
     response = client.post("/admin/customer/new/", data=customer_form(**changes))
     assert_refused(response, field, message)
