@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
 from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
@@ -19,7 +20,7 @@ from crm.extensions import db
 from crm.i18n.fields import DateInputField
 from crm.i18n.formats import day, phone
 from crm.i18n.labels import FIELD_LABELS
-from crm.models import Customer, Role
+from crm.models import Customer, Loan, Role
 from crm.models.customer import MAX_ADDRESS
 from crm.models.sorting import ukrainian_order
 from crm.validation import MAX_TYPED_PHONE, FieldError, TakenError
@@ -111,6 +112,14 @@ class CustomerAdmin(StaffModelView):
             url_for("customers.detail", customer_id=error.record_id),
             other.full_name if other is not None else error.record_id,
         )
+
+    def get_query(self):
+        # Which rows can be deleted (can_delete_record) is known with one more query a page.
+        return super().get_query().options(selectinload(Customer.loans).load_only(Loan.id))
+
+    def can_delete_record(self, customer: Customer) -> bool:
+        # Loans are kept for the lender's records (customer_services.delete_customer).
+        return not customer.loans
 
     def delete_record(self, session, customer):
         customer_services.delete_customer(session, customer)

@@ -146,3 +146,23 @@ def test_customer_list_pages_fifty_without_counting(client, login, manager, coun
         html = client.get("/admin/customer/").get_data(as_text=True)
     assert html.count('<td class="list-buttons-column">') == 50
     assert not any("count(" in statement.lower() for statement in log.statements)
+
+
+def test_the_list_offers_delete_only_for_customers_without_loans(
+    client, login, admin_user, count_queries
+):
+    with_loans = factories.LoanFactory().customer
+    without = factories.CustomerFactory()
+    login(admin_user)
+
+    with count_queries() as few:
+        html = client.get("/admin/customer/").get_data(as_text=True)
+
+    delete = '<input id="id" name="id" type="hidden" value="{id}">'
+    assert delete.format(id=without.id) in html
+    assert delete.format(id=with_loans.id) not in html
+    for customer in factories.CustomerFactory.create_batch(20):
+        factories.LoanFactory.create_batch(2, customer=customer)
+    with count_queries() as many:
+        client.get("/admin/customer/")
+    assert few.count == many.count
