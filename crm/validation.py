@@ -30,6 +30,12 @@ MISSING_VERSION = 0
 #: Control characters no text is stored with: C0 (tab and line breaks aside, which a
 #: multi-line text keeps), DEL and C1. NUL is among them; PostgreSQL refuses it outright.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: How long a phone number may be as typed (spaces, dashes and brackets included): the
+#: forms' limit, well above any number's; the column holds the number normalised.
+MAX_TYPED_PHONE = 32
+#: The long-distance "8" of the old numbering, still written before a Ukrainian number
+#: ("8 067 765 43 21", "8(067)7654321"), which phonenumbers would read as part of it.
+OLD_TRUNK_PREFIX = re.compile(r"^\s*8(?=[\s\-.()]*0)")
 
 
 class FieldError(ValueError):
@@ -39,6 +45,15 @@ class FieldError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class TakenError(FieldError):
+    """A value that must be unique and that another record (`record_id`) already has. The
+    message names no one: the staff's pages may link to the record, others must not."""
+
+    def __init__(self, field: str, message: str, record_id: int) -> None:
+        super().__init__(field, message)
+        self.record_id = record_id
 
 
 def clean_name(
@@ -88,9 +103,16 @@ def check_text(text: str, field: str, *, max_length: int) -> str:
 
 
 def normalise_phone(value: str | None, field: str = "phone", region: str = "UA") -> str:
-    """The number in E.164 (+380501234567); numbers without a country code use `region`."""
+    """The number in E.164 (+380501234567); numbers without a country code use `region`.
+
+    Any usual way of writing it is read, spaces, dashes and brackets included, however long:
+    +380 67 765 43 21, +38 (067) 765-43-21, 067 765 43 21, 380677654321 and, in Ukraine,
+    8 067 765 43 21. The one place phones are normalised, so check no length before it.
+    """
     if not value or not value.strip():
         raise FieldError(field, _("This field is required."))
+    if region == "UA":
+        value = OLD_TRUNK_PREFIX.sub("", value, count=1)
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:

@@ -13,6 +13,7 @@ STAFF_PAGES = [
     "/customers/{customer_id}/contacts/new?loan_id={loan_id}",
     "/loans/",
     "/loans/{loan_id}",
+    "/loans/new?customer_id={customer_id}",
     "/products/",
     "/search?q={loan_id}",
 ]

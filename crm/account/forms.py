@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 
 from crm.i18n.fields import MoneyField, WholeNumberField
-from crm.validation import parse_id, parse_version
+from crm.validation import MAX_TYPED_PHONE, parse_id, parse_version
 
 
 class VersionedForm(FlaskForm):
@@ -36,7 +36,7 @@ class ProfileForm(VersionedForm):
     phone = StringField(
         _l("Phone"),
         description=_l("With the country code, or a Ukrainian number such as 050 123 45 67."),
-        render_kw={"maxlength": 32, "autocomplete": "tel", "inputmode": "tel"},
+        render_kw={"maxlength": MAX_TYPED_PHONE, "autocomplete": "tel", "inputmode": "tel"},
     )
     #: The choices are the languages the interface speaks (set by the view).
     language = SelectField(_l("Language"))

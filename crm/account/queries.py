@@ -12,7 +12,7 @@ from crm.lending.delinquency import Delinquency, assess_delinquency
 from crm.lending.installments import amount_due, next_due
 from crm.lending.status import LoanStatus
 from crm.loans.queries.loans import newest_first
-from crm.models import Customer, Installment, Loan, Payment, Product
+from crm.models import Customer, Installment, Loan, Payment
 
 #: How many applications a customer may have waiting for a decision at once.
 MAX_PENDING = 3
@@ -81,11 +81,6 @@ def own_loan(session: Session, customer_id: int | None, loan_id: int) -> Loan | 
 def own_loan_row(session: Session, customer_id: int | None, loan_id: int) -> Loan | None:
     """The customer's loan `loan_id` alone, for a step taken on it; None when not theirs."""
     return session.scalars(_own(customer_id).where(Loan.id == loan_id)).first()
-
-
-def offered_products(session: Session) -> list[Product]:
-    """The products open to new applications, by name."""
-    return list(session.scalars(select(Product).where(Product.active).order_by(Product.name)))
 
 
 def pending_count(session: Session, customer_id: int | None) -> int:

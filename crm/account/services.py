@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.account.queries import MAX_PENDING, pending_count
+from crm.customers.services import check_not_taken
 from crm.language.services import save_language
 from crm.loans.services.applications import apply_for_loan
 from crm.models import Customer, Loan, Product, User
-from crm.validation import FieldError, check_version, normalise_phone
+from crm.validation import FieldError, TakenError, check_version, normalise_phone
 
 #: The field of the apply form that a refusal about no single field is shown with.
 APPLICATION = "application"
@@ -84,14 +85,28 @@ def update_profile(
     caller checks).
 
     Raises FieldError on "phone" for a number that does not parse (as the staff's customer
-    form), and StaleDataError when `expected_version` is not the customer's current version
-    (someone changed the record since the form was built): nothing changes then. A login
-    linked to no customer saves its language only.
+    form) or that another customer has (saying nothing of them), and StaleDataError when
+    `expected_version` is not the customer's current version (someone changed the record
+    since the form was built): nothing changes then. A login linked to no customer saves
+    its language only.
     """
     if customer is not None:
         check_version(customer, expected_version)
         cleaned = normalise_phone(phone, "phone")
         if cleaned != customer.phone:
+            _check_phone_free(session, cleaned, customer)
             customer.phone = cleaned
     save_language(session, user, language)
     session.flush()
+
+
+def _check_phone_free(session: Session, phone: str, customer: Customer) -> None:
+    """Another customer's number is refused as the staff's forms refuse it, but the message
+    neither names nor links to them: this customer must learn nothing of anyone else."""
+    try:
+        check_not_taken(session, {"phone": phone}, customer)
+    except TakenError:
+        raise FieldError(
+            "phone",
+            _("This number cannot be saved here. Contact the lender to change it, please."),
+        ) from None

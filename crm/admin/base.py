@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.model.template import DeleteRowAction, TemplateLinkRowAction
+from flask_admin.model.template import DeleteRowAction, EditRowAction, TemplateLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
@@ -129,11 +129,23 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             abort(403)
         return None
 
+    def can_edit_record(self, record: Any) -> bool:
+        """Whether the service would take any change to `record`; where it would refuse
+        every one, the list and the details page offer no edit (a view says when)."""
+        return True
+
+    def can_delete_record(self, record: Any) -> bool:
+        """Whether the service would delete `record`; where it would refuse, the list offers
+        no delete button (a view says when, from what the list's rows hold)."""
+        return True
+
     def get_list_row_actions(self):
-        # The delete button that asks first without an onclick handler (admin/crm_lib.html).
+        # The delete button that asks first without an onclick handler, and both buttons
+        # only on the rows the services would take them for (admin/crm_lib.html).
+        ours = {DeleteRowAction: "crm_lib.delete_row", EditRowAction: "crm_lib.edit_row"}
         return [
-            TemplateLinkRowAction("crm_lib.delete_row", action.title)
-            if isinstance(action, DeleteRowAction)
+            TemplateLinkRowAction(ours[type(action)], action.title)
+            if type(action) in ours
             else action
             for action in super().get_list_row_actions()
         ]
@@ -150,6 +162,10 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
+        record = self.get_one(request.args.get("id", "")) if request.method == "GET" else None
+        if record is not None and not self.can_edit_record(record):
+            flash(_("This record can no longer be changed; here is what it holds."), "info")
+            return redirect(self.get_url(".details_view", id=self.get_pk_value(record)))
         return refused_with_422(super().edit_view())
 
     # The services behind the forms; each view names its own.
@@ -208,7 +224,7 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             session.commit()
         except FieldError as error:
             session.rollback()
-            show_field_error(form, error)
+            show_field_error(form, error, self.error_message(error))
             return None
         except StaleDataError:
             session.rollback()
@@ -237,6 +253,10 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
             flash(_("A value cannot be stored as typed; check the fields and save again."), "error")
             return None
         return record
+
+    def error_message(self, error: FieldError) -> str:
+        """What the form says of a service's refusal (a view may add a link to it)."""
+        return error.message
 
     def get_one(self, id):
         # A mangled ?id= is "no such record" (Flask-Admin says so), not a database error.
@@ -294,11 +314,13 @@ def drop_unsafe_return_url() -> None:
         current.__dict__.pop("values", None)
 
 
-def show_field_error(form, error: FieldError) -> None:
-    """Put the service's message beside its field; one the form lacks goes into a flash."""
+def show_field_error(form, error: FieldError, message: str | None = None) -> None:
+    """Put the service's message (or `message`, the view's words for it) beside its field;
+    one the form lacks goes into a flash."""
+    message = error.message if message is None else message
     if error.field in form:
         field = form[error.field]
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, message]
         flash(_("The record was not saved: see the messages beside the fields."), "error")
     else:
-        flash(error.message, "error")
+        flash(message, "error")

@@ -2,9 +2,11 @@
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
 from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
@@ -18,9 +20,10 @@ from crm.extensions import db
 from crm.i18n.fields import DateInputField
 from crm.i18n.formats import day, phone
 from crm.i18n.labels import FIELD_LABELS
-from crm.models import Customer, Role
+from crm.models import Customer, Loan, Role
 from crm.models.customer import MAX_ADDRESS
 from crm.models.sorting import ukrainian_order
+from crm.validation import MAX_TYPED_PHONE, FieldError, TakenError
 
 #: Fields the list leaves to the details page.
 DETAILS_ONLY = ("birth_date", "address")
@@ -69,6 +72,8 @@ class CustomerAdmin(StaffModelView):
         "birth_date": formatted(day),
     }
     form_columns = list(customer_services.CUSTOMER_FIELDS)
+    #: The service normalises the phone: its column's length is not a limit on typing.
+    form_normalised = ("phone",)
     form_overrides = {"manager": RecordSelectField, "birth_date": DateInputField}
     form_args = {
         "manager": {
@@ -76,7 +81,10 @@ class CustomerAdmin(StaffModelView):
             "default": current_staff,
             "blank_text": _l("(nobody)"),
         },
-        "phone": {"description": _l("Any common format; stored as +380501234567.")},
+        "phone": {
+            "description": _l("Any common format; stored as +380501234567."),
+            "render_kw": {"maxlength": MAX_TYPED_PHONE, "inputmode": "tel"},
+        },
         "tax_id": {"description": _l("RNOKPP: 10 digits.")},
         # The column is TEXT; the limit is the service's (the VARCHAR fields show theirs).
         "address": {"render_kw": {"maxlength": MAX_ADDRESS}},
@@ -93,6 +101,25 @@ class CustomerAdmin(StaffModelView):
             expected_version=expected_version,
             **self.checked_against(),
         )
+
+    def error_message(self, error: FieldError) -> str:
+        # The staff may open the other customer: likely the same person, entered before.
+        if not isinstance(error, TakenError):
+            return error.message
+        other = db.session.get(Customer, error.record_id)
+        return Markup('{} <a href="{}" target="_blank" rel="noopener">{}</a>').format(
+            error.message,
+            url_for("customers.detail", customer_id=error.record_id),
+            other.full_name if other is not None else error.record_id,
+        )
+
+    def get_query(self):
+        # Which rows can be deleted (can_delete_record) is known with one more query a page.
+        return super().get_query().options(selectinload(Customer.loans).load_only(Loan.id))
+
+    def can_delete_record(self, customer: Customer) -> bool:
+        # Loans are kept for the lender's records (customer_services.delete_customer).
+        return not customer.loans
 
     def delete_record(self, session, customer):
         customer_services.delete_customer(session, customer)

@@ -11,13 +11,15 @@ from flask_admin.form import Select2Widget
 from flask_admin.model.form import converts
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.validators import Length
 
 from crm.admin.formatters import enum_labels
 from crm.i18n.fields import DecimalInputField, WholeNumberField
 
 
 class ServiceCheckedConverter(AdminModelConverter):
-    """Flask-Admin's form builder, minus its own "Already exists." check on unique columns,
+    """Flask-Admin's form builder, minus its own "Already exists." check on unique columns
+    and its length check on the columns the view's services normalise (`form_normalised`),
     and reading numbers as the staff site does.
 
     The services check uniqueness (ignoring case, with a message naming the clash), so a
@@ -34,13 +36,17 @@ class ServiceCheckedConverter(AdminModelConverter):
     def handle_decimal_types(self, column, field_args, **extra):
         return DecimalInputField(**field_args)
 
-    def convert(self, *args, **kwargs):
-        field = super().convert(*args, **kwargs)
+    def convert(self, model, mapper, name, *args, **kwargs):
+        field = super().convert(model, mapper, name, *args, **kwargs)
         if field is not None and "validators" in getattr(field, "kwargs", {}):
+            # The column's length limits the value the service stores, not what is typed
+            # (+380 67 765 43 21 is 17 characters, +380677654321 13).
+            normalised = name in getattr(self.view, "form_normalised", ())
             field.kwargs["validators"] = [
                 validator
                 for validator in field.kwargs["validators"]
                 if not isinstance(validator, Unique)
+                and not (normalised and isinstance(validator, Length))
             ]
         return field
 

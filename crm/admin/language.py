@@ -1,6 +1,7 @@
 """The admin in the user's language where Flask-Admin's own catalogue does not reach.
 
-Flask-Admin translates the words of its templates, but leaves English in three places:
+Flask-Admin translates the words of its templates (with a mistake or two of its catalogue
+put right by ours), but leaves English in three places:
 its base.html writes `<html>` with no language and labels the navbar toggler "Toggle
 navigation", both outside any block a template of ours could override; the scripts it
 bundles (bootstrap-daterangepicker, select2) carry English month names, weekdays and
@@ -11,6 +12,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
+from flask_admin import babel as admin_babel
 from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
@@ -21,6 +23,9 @@ from markupsafe import Markup, escape
 #: escapes its quotes and angle brackets.
 UNTAGGED_ROOT = "<html>"
 ENGLISH_TOGGLER = 'aria-label="Toggle navigation"'
+#: Flask-Admin's words that its own Ukrainian catalogue (2.2) gets wrong, which ours
+#: translates instead: it gives "Cancel", on every create and edit form, in quote marks.
+OUR_TRANSLATIONS = frozenset({"Cancel"})
 
 
 def page_language() -> str:
@@ -40,6 +45,15 @@ def speak_page_language(html: str) -> str:
     # TRANSLATORS: what a screen reader says of the button that opens the menu on a phone.
     label = escape(_("Toggle navigation"))
     return html.replace(ENGLISH_TOGGLER, f'aria-label="{label}"', 1)
+
+
+def admin_gettext(string: str, **variables: Any) -> str:
+    """Flask-Admin's `_gettext` for its templates: its own catalogue, but ours for the words
+    in OUR_TRANSLATIONS. (Its catalogue cannot be overridden by ours through
+    Admin(translations_path=…): Flask-Babel merges Flask-Admin's over it.)"""
+    if string in OUR_TRANSLATIONS:
+        return _(string, **variables)
+    return admin_babel.gettext(string, **variables)
 
 
 def widget_texts() -> dict[str, Any]:
@@ -82,6 +96,8 @@ class SpeaksUserLanguage:
 
     def render(self, template: str, **kwargs: Any) -> str:
         kwargs.setdefault("widget_texts", widget_texts())
+        # Flask-Admin sets `_gettext` itself, then lets the request's template arguments win.
+        self._template_args["_gettext"] = admin_gettext  # type: ignore[attr-defined]
         return speak_page_language(super().render(template, **kwargs))  # type: ignore[misc]
 
 

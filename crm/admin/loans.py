@@ -1,5 +1,6 @@
 """The admin's loans: applications written through the loan services, decisions only shown."""
 
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
@@ -93,6 +94,19 @@ class LoanAdmin(StaffModelView):
         "amount": {"description": _l("Within the product's limits; whole cents.")},
         "term_months": {"description": _l("Within the product's limits.")},
     }
+
+    def can_edit_record(self, loan: Loan) -> bool:
+        # A decided or started loan keeps its terms (applications.update_application).
+        return loan.status is LoanStatus.PENDING
+
+    def can_delete_record(self, loan: Loan) -> bool:
+        return loan.status is LoanStatus.PENDING
+
+    def get_save_return_url(self, model, is_created: bool = False) -> str:
+        # A loan is started (or refused) on its staff page: the manager goes on there.
+        if request.args.get("picker"):
+            return super().get_save_return_url(model, is_created=is_created)
+        return url_for("loans.detail", loan_id=model.id)
 
     def create_record(self, session, data):
         return applications.apply_for_loan(

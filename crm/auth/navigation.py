@@ -3,7 +3,9 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, url_for
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from crm.models import Role
 
@@ -23,6 +25,30 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def page_of(target: str) -> str:
+    """`target` (a local path, see safe_next) when a GET answers there; else the nearest
+    page above it that one does. A form whose post failed is shown again at the post's
+    address (/loans/5/payments, which takes POST only), and going back there by GET (the
+    language switch does) would be a 405: its page is the loan's, /loans/5."""
+    path = urlsplit(target).path
+    adapter = current_app.url_map.bind("localhost")
+    climbed = False
+    while path.strip("/"):
+        try:
+            adapter.match(path, method="GET")
+        except MethodNotAllowed:
+            climbed = True
+        except NotFound:
+            if not climbed:
+                return target
+        except RequestRedirect:
+            return path if climbed else target
+        else:
+            return path if climbed else target
+        path = path.rstrip("/").rsplit("/", 1)[0]
+    return path or "/"
 
 
 def home_for(user) -> str:

@@ -1,4 +1,5 @@
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,6 +16,8 @@ from crm.auth.password_change import change_own_password, limit_password_guessin
 from crm.auth.reauth import mark_reauthenticated
 from crm.auth.services import check_login, login_email
 from crm.extensions import db
+from crm.i18n.locale import CHOSEN_BEFORE_LOG_IN, known, remember_in_browser
+from crm.language.services import save_language
 from crm.models import SessionEnd, User
 from crm.second_factor.services import check_code, confirm_identity
 from crm.sessions.services import end_session, end_sessions, start_session
@@ -53,7 +56,9 @@ def complete_login(user: User, *, remember: bool, next_url: str | None) -> Respo
     `next_url` when it is a local path, else to the user's home.
 
     Whatever the browser's session held before (a CSRF token, a half-finished step) is
-    dropped, and a remember cookie of an earlier log-in is deleted unless `remember`.
+    dropped, and a remember cookie of an earlier log-in is deleted unless `remember`. A
+    language chosen on the log-in page is the one the user asked for now: it is saved with
+    the login, over the one saved before.
     """
     token = start_session(
         db.session,
@@ -63,6 +68,9 @@ def complete_login(user: User, *, remember: bool, next_url: str | None) -> Respo
         ip_address=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
+    chosen = known(session.get(CHOSEN_BEFORE_LOG_IN))
+    if chosen is not None:
+        save_language(db.session, user, chosen)
     security_event("log_in", user_id=user.id, email=user.email, remember=remember)
     db.session.commit()
     session.clear()
@@ -177,9 +185,7 @@ def logout():
         end_session(db.session, record, reason=SessionEnd.LOG_OUT, by=user)
         security_event("log_out", user_id=user.id, email=user.email)
         db.session.commit()
-    logout_user()
-    flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return logged_out(_("You have logged out."))
 
 
 @bp.post("/logout-everywhere")
@@ -189,9 +195,16 @@ def logout_everywhere():
     ended = end_sessions(db.session, user, reason=SessionEnd.LOG_OUT_EVERYWHERE, by=user)
     security_event("sessions_ended_everywhere", user_id=user.id, email=user.email, sessions=ended)
     db.session.commit()
+    return logged_out(_("You have logged out on every device."))
+
+
+def logged_out(message: str) -> Response:
+    """Log the user out and show the log-in page in the language they were using, not
+    the one the browser asks for."""
+    language = str(get_locale())
     logout_user()
-    flash(_("You have logged out on every device."), "info")
-    return redirect(url_for("auth.login"))
+    flash(message, "info")
+    return remember_in_browser(redirect(url_for("auth.login")), language)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,18 +1,21 @@
 """Writing customers: every entry point (admin, staff forms, CLI) goes through these checks."""
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from crm.clock import lender_today
 from crm.models import STAFF_ROLES, Customer, Loan, User
 from crm.models.customer import MAX_ADDRESS, MAX_NAME
 from crm.validation import (
     FieldError,
+    TakenError,
     check_birth_date,
     check_version,
     clean_name,
@@ -34,6 +37,8 @@ CUSTOMER_FIELDS = (
     "address",
     "manager",
 )
+#: Borrowers are adults: the age, in years, a customer must have reached.
+ADULT_AGE = 18
 
 
 def clean_customer_data(
@@ -42,19 +47,19 @@ def clean_customer_data(
     *,
     region: str = "UA",
     today: date | None = None,
-    customer: Customer | None = None,
 ) -> dict[str, Any]:
     """The values of CUSTOMER_FIELDS, trimmed and normalised, ready to set on a Customer.
 
     `data` maps field names to form values (missing keys count as empty); `region` is the
-    country assumed for phone numbers typed without a code; `customer` is the record being
-    edited, left out of the uniqueness checks. Raises FieldError for the first bad field:
+    country assumed for phone numbers typed without a code; `today` is the lender's day
+    (crm.clock.lender_today() when not given). Raises FieldError for the first bad field:
     a missing name, a name longer than MAX_NAME or an address longer than MAX_ADDRESS
     characters, a phone or e-mail that does not parse, a tax id that is not 10 digits, a
-    birth date in the future, an e-mail or tax id another customer has, a manager who is
-    not active staff.
+    birth date in the future or of someone under ADULT_AGE, a manager who is not active
+    staff. Whether another customer has the phone, e-mail or tax id is check_not_taken's.
     """
-    cleaned = {
+    today = today or lender_today()
+    return {
         "last_name": clean_name(data.get("last_name"), "last_name", max_length=MAX_NAME),
         "first_name": clean_name(data.get("first_name"), "first_name", max_length=MAX_NAME),
         "patronymic": clean_name(
@@ -62,18 +67,34 @@ def clean_customer_data(
         ),
         "phone": normalise_phone(data.get("phone"), "phone", region),
         "email": normalise_email(data.get("email"), "email"),
-        "birth_date": check_birth_date(
-            data.get("birth_date"), "birth_date", today=today or datetime.now(UTC).date()
+        "birth_date": _check_adult(
+            check_birth_date(data.get("birth_date"), "birth_date", today=today), today
         ),
         "tax_id": clean_tax_id(data.get("tax_id"), "tax_id"),
         "address": optional_text(data.get("address"), "address", max_length=MAX_ADDRESS),
         "manager": _check_manager(data.get("manager")),
     }
-    if _taken(session, Customer.email, cleaned["email"], customer):
-        raise FieldError("email", _("Another customer already has this e-mail address."))
-    if _taken(session, Customer.tax_id, cleaned["tax_id"], customer):
-        raise FieldError("tax_id", _("Another customer already has this tax id."))
-    return cleaned
+
+
+#: The unique details of a customer, each with what is said when another customer has it.
+UNIQUE_DETAILS = {
+    "phone": (Customer.phone, _l("Another customer already has this phone number.")),
+    "email": (Customer.email, _l("Another customer already has this e-mail address.")),
+    "tax_id": (Customer.tax_id, _l("Another customer already has this tax id.")),
+}
+
+
+def check_not_taken(
+    session: Session, cleaned: Mapping[str, Any], customer: Customer | None = None
+) -> None:
+    """Raise TakenError naming the field and the other customer's id when another customer
+    than `customer` (the one being edited, if any) has the phone, e-mail or tax id in
+    `cleaned` (values as clean_customer_data gives them). The message names no one: the
+    staff's pages add a link to the other customer, the personal account never does."""
+    for field, (column, message) in UNIQUE_DETAILS.items():
+        other = taken_by(session, column, cleaned.get(field), customer)
+        if other is not None:
+            raise TakenError(field, str(message), other)
 
 
 def create_customer(
@@ -83,8 +104,11 @@ def create_customer(
     region: str = "UA",
     today: date | None = None,
 ) -> Customer:
-    """Add a customer from form values; raises FieldError (see clean_customer_data)."""
-    customer = Customer(**clean_customer_data(session, data, region=region, today=today))
+    """Add a customer from form values; raises FieldError (see clean_customer_data), and
+    TakenError (see check_not_taken)."""
+    cleaned = clean_customer_data(session, data, region=region, today=today)
+    check_not_taken(session, cleaned)
+    customer = Customer(**cleaned)
     session.add(customer)
     session.flush()
     return customer
@@ -99,11 +123,13 @@ def update_customer(
     today: date | None = None,
     expected_version: int | None = None,
 ) -> Customer:
-    """Change a customer from form values; raises FieldError (see clean_customer_data), and
-    StaleDataError when `expected_version` (the version the user's form was built from) is
-    not the customer's current one: nothing changes then."""
+    """Change a customer from form values; raises FieldError (see clean_customer_data),
+    TakenError (see check_not_taken), and StaleDataError when `expected_version` (the
+    version the user's form was built from) is not the customer's current one: nothing
+    changes then."""
     check_version(customer, expected_version)
-    cleaned = clean_customer_data(session, data, region=region, today=today, customer=customer)
+    cleaned = clean_customer_data(session, data, region=region, today=today)
+    check_not_taken(session, cleaned, customer)
     for name, value in cleaned.items():
         setattr(customer, name, value)
     session.flush()
@@ -150,17 +176,35 @@ def _check_manager(manager: User | None) -> User | None:
     return manager
 
 
-def _taken(
+def _check_adult(birth_date: date | None, today: date) -> date | None:
+    if birth_date is None:
+        return None
+    # Born on 29 February: of age on 1 March in a year without one.
+    years = (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+    if years < ADULT_AGE:
+        raise FieldError(
+            "birth_date",
+            _("A borrower must be at least %(age)d years old.", age=ADULT_AGE),
+        )
+    return birth_date
+
+
+def taken_by(
     session: Session,
     column: InstrumentedAttribute,
     value: str | None,
-    customer: Customer | None,
-) -> bool:
+    customer: Customer | None = None,
+) -> int | None:
+    """The id of a customer other than `customer` whose `column` is `value`, if any."""
     if value is None:
-        return False
+        return None
     statement = select(Customer.id).where(column == value)
     if customer is not None and customer.id is not None:
         statement = statement.where(Customer.id != customer.id)
     # A record half-changed in the session must not be flushed by this look-up.
     with session.no_autoflush:
-        return session.scalar(statement.limit(1)) is not None
+        return session.scalar(statement.order_by(Customer.id).limit(1))

@@ -15,6 +15,7 @@ from flask_babel import (
     format_decimal,
     get_locale,
 )
+from flask_babel import gettext as _
 
 CURRENCY = "UAH"
 
@@ -90,6 +91,19 @@ def phone(value: str | None) -> str:
     except phonenumbers.NumberParseException:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def product_choice(product) -> str:
+    """A product as a drop-down of products on offer names it: its name, rate and limits."""
+    return _(
+        "%(name)s: %(rate)s a year, %(low)s to %(high)s, %(shortest)d to %(longest)d months",
+        name=product.name,
+        rate=percent(product.annual_rate),
+        low=money(product.min_amount),
+        high=money(product.max_amount),
+        shortest=product.min_term,
+        longest=product.max_term,
+    )
 
 
 def parse_amount(text: str | None, locale: Locale | str | None = None) -> Decimal | None:

@@ -9,12 +9,16 @@ the source language (English) when those name no language of the interface.
 
 import os
 
-from flask import current_app, has_request_context, request
+from flask import Response, current_app, has_request_context, request
 from flask_login import current_user
 
 #: The cookie that keeps an anonymous visitor's (or this browser's last) choice.
 COOKIE_NAME = "crm_language"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+#: The session key of a language chosen before logging in (on the log-in page): it wins
+#: over the language saved with the login, and is saved in its place.
+CHOSEN_BEFORE_LOG_IN = "language_chosen_before_log_in"
 
 #: Each language by its own name; the switcher shows the short one.
 LANGUAGE_NAMES = {
@@ -48,6 +52,19 @@ def request_locale() -> str:
     if chosen:
         return chosen
     return request.accept_languages.best_match(languages()) or languages()[0]
+
+
+def remember_in_browser(response: Response, language: str) -> Response:
+    """Keep `language` as this browser's choice (the cookie the log-in page reads)."""
+    response.set_cookie(
+        COOKIE_NAME,
+        language,
+        max_age=COOKIE_MAX_AGE,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def command_locale() -> str:

@@ -6,14 +6,26 @@ amounts), so the staff site and every other entry point give the same messages.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import DateInput
 
-from crm.i18n.fields import MoneyField
+from crm.i18n.fields import MoneyField, WholeNumberField
 from crm.models.servicing import MAX_REFERENCE
 from crm.models.types import MAX_REASON
-from crm.validation import parse_version
+from crm.validation import parse_id, parse_version
+
+
+class ApplicationForm(FlaskForm):
+    """A new application taken by the staff for a customer. The field names are the
+    admin's loan form's, which the schedule preview (static/js/loan-preview.js) reads."""
+
+    #: The choices are the products on offer (set by the view); any id is read, and the
+    #: service refuses one that is no longer offered, beside the field.
+    product = SelectField(_l("Product"), coerce=parse_id, validate_choice=False)
+    amount = MoneyField(_l("Amount"))
+    term_months = WholeNumberField(_l("Term, months"))
+    submit = SubmitField(_l("Save the application"))
 
 
 class VersionedForm(FlaskForm):

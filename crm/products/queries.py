@@ -18,3 +18,8 @@ def product_names(session: Session) -> list[tuple[int, str]]:
         (row.id, row.name)
         for row in session.execute(select(Product.id, Product.name).order_by(Product.name))
     ]
+
+
+def offered_products(session: Session) -> list[Product]:
+    """The products open to new applications, by name."""
+    return list(session.scalars(select(Product).where(Product.active).order_by(Product.name)))

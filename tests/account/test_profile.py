@@ -7,6 +7,7 @@ import pytest
 
 from crm.extensions import db
 from crm.models import Customer
+from tests import factories
 from tests.account.conftest import UKRAINIAN
 from tests.factories import PASSWORD
 
@@ -69,6 +70,20 @@ def test_a_bad_phone_is_a_422_beside_the_field(my_client, me, phone, message):
     assert error_beside(response.get_data(as_text=True), "phone") == message
     assert reloaded(me.customer).phone == before
     assert reloaded(me).locale is None
+
+
+def test_another_customers_number_is_refused_without_naming_them(my_client, me):
+    other = factories.CustomerFactory(last_name="Бойко", phone="+380677654321")
+    before = me.customer.phone
+
+    response = save(my_client, me.customer, phone="+38 (067) 765-43-21")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Contact the lender" in error_beside(html, "phone")
+    assert other.last_name not in html
+    assert f"/customers/{other.id}" not in html
+    assert reloaded(me.customer).phone == before
 
 
 def test_the_language_is_saved_with_the_login(my_client, me):

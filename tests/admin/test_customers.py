@@ -1,5 +1,6 @@
 """The admin's customers (crm/admin/customers.py), driven through real requests."""
 
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -35,6 +36,31 @@ def test_manager_creates_a_customer_through_the_form(client, login, manager):
     assert customer.manager_id == manager.id
 
 
+def test_a_number_typed_with_spaces_is_taken_whatever_its_length(client, login, manager):
+    login(manager)
+    form_page = client.get("/admin/customer/new/").get_data(as_text=True)
+
+    response = client.post("/admin/customer/new/", data=customer_form(phone="+380 67 765 43 21"))
+
+    assert response.status_code == 302
+    assert db.session.scalars(select(Customer.phone)).one() == "+380677654321"
+    assert 'maxlength="16"' not in form_page
+
+
+def test_a_duplicate_links_to_the_other_customers_card(client, login, manager):
+    other = factories.CustomerFactory(last_name="Бойко", first_name="Петро", phone="+380677654321")
+    login(manager)
+
+    response = client.post("/admin/customer/new/", data=customer_form(phone="067 765 43 21"))
+
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    link = re.search(rf'<a href="/customers/{other.id}"[^>]*>([^<]*)</a>', html)
+    assert link, html
+    assert link[1] == other.full_name
+    assert count(Customer) == 1
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -47,12 +73,14 @@ def test_manager_creates_a_customer_through_the_form(client, login, manager):
         ({"birth_date": "17.05.1990"}, "birth_date", "Type a date such as 2025-03-09."),
         ({"email": "TAKEN@example.com"}, "email", "Another customer already has this e-mail"),
         ({"tax_id": "3999999999"}, "tax_id", "Another customer already has this tax id."),
+        ({"phone": "+38 (050) 999-00-11"}, "phone", "Another customer already has this phone"),
+        ({"birth_date": "2015-03-09"}, "birth_date", "at least 18 years old"),
     ],
 )
 def test_bad_customer_input_is_shown_beside_its_field(
     client, login, manager, changes, field, message
 ):
-    factories.CustomerFactory(email="taken@example.com", tax_id="3999999999")
+    factories.CustomerFactory(email="taken@example.com", tax_id="3999999999", phone="+380509990011")
     login(manager)
     response = client.post("/admin/customer/new/", data=customer_form(**changes))
     assert_refused(response, field, message)
@@ -118,3 +146,23 @@ def test_customer_list_pages_fifty_without_counting(client, login, manager, coun
         html = client.get("/admin/customer/").get_data(as_text=True)
     assert html.count('<td class="list-buttons-column">') == 50
     assert not any("count(" in statement.lower() for statement in log.statements)
+
+
+def test_the_list_offers_delete_only_for_customers_without_loans(
+    client, login, admin_user, count_queries
+):
+    with_loans = factories.LoanFactory().customer
+    without = factories.CustomerFactory()
+    login(admin_user)
+
+    with count_queries() as few:
+        html = client.get("/admin/customer/").get_data(as_text=True)
+
+    delete = '<input id="id" name="id" type="hidden" value="{id}">'
+    assert delete.format(id=without.id) in html
+    assert delete.format(id=with_loans.id) not in html
+    for customer in factories.CustomerFactory.create_batch(20):
+        factories.LoanFactory.create_batch(2, customer=customer)
+    with count_queries() as many:
+        client.get("/admin/customer/")
+    assert few.count == many.count

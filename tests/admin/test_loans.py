@@ -189,3 +189,56 @@ def test_loan_list_searches_by_the_customers_name(client, login, manager):
     html = listed(client, "loan", search="гнатюк")
     assert "Гнатюк" in html
     assert "Лисенко" not in html
+
+
+def test_a_saved_loan_opens_its_staff_page_where_it_is_started(
+    client, login, manager, customer, product
+):
+    login(manager)
+
+    response = client.post("/admin/loan/new/", data=loan_form(customer, product))
+
+    loan = db.session.scalars(select(Loan)).one()
+    assert response.headers["Location"] == f"/loans/{loan.id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'action="/loans/{loan.id}/start"' in page
+    edited = client.post(
+        f"/admin/loan/edit/?id={loan.id}",
+        data=loan_form(customer, product, amount="6000", version="1"),
+    )
+    assert edited.headers["Location"] == f"/loans/{loan.id}"
+
+
+ROW_EDIT = 'href="/admin/loan/edit/?id={id}&amp;'
+ROW_DELETE = '<input id="id" name="id" type="hidden" value="{id}">'
+
+
+def test_the_list_offers_edit_and_delete_on_pending_applications_only(
+    client, login, admin_user, product
+):
+    pending = factories.LoanFactory(product=product)
+    active = factories.LoanFactory(product=product, status=LoanStatus.ACTIVE)
+    login(admin_user)
+
+    html = client.get("/admin/loan/").get_data(as_text=True)
+
+    assert ROW_EDIT.format(id=pending.id) in html
+    assert ROW_DELETE.format(id=pending.id) in html
+    assert ROW_EDIT.format(id=active.id) not in html
+    assert ROW_DELETE.format(id=active.id) not in html
+
+
+def test_a_started_loan_has_no_edit_form_only_its_details(client, login, admin_user, product):
+    active = factories.LoanFactory(product=product, status=LoanStatus.ACTIVE)
+    pending = factories.LoanFactory(product=product)
+    login(admin_user)
+
+    response = client.get(f"/admin/loan/edit/?id={active.id}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"/admin/loan/details/?id={active.id}")
+    details = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "can no longer be changed" in flashes(details)
+    assert f"/admin/loan/edit/?id={active.id}" not in details
+    pending_details = client.get(f"/admin/loan/details/?id={pending.id}").get_data(as_text=True)
+    assert f"/admin/loan/edit/?id={pending.id}" in pending_details

@@ -52,6 +52,18 @@ def started(ctx: Ctx) -> list[Event]:
     return [loan, *installments]
 
 
+def applied(ctx: Ctx) -> list[Event]:
+    w = ctx.world
+    changes = {
+        "customer_id": [None, w.customer],
+        "product_id": [None, w.product],
+        "amount": [None, "5000.00"],
+        "term_months": [None, 12],
+        "status": [None, "pending"],
+    }
+    return [Event("create", "loan", changes=changes, by="admin", customer_id=w.customer)]
+
+
 def decided(action: str, status: str, **changes: list) -> Callable[[Ctx], list[Event]]:
     def expect(ctx: Ctx) -> list[Event]:
         w = ctx.world
@@ -188,6 +200,7 @@ def reverse_url(world: World) -> str:
 
 
 LOAN_CASES: dict[str, Case] = {
+    "loans.new_application": Case(applied),
     "loans.start": Case(started),
     "loans.refuse": Case(
         decided("refuse", "refused", refusal_reason=[None, "Дохід не підтверджено"])

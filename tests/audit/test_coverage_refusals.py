@@ -45,6 +45,7 @@ BAD_INPUT: dict[str, Values] = {
     "auth.password": {"password": "short", "confirm": "short"},
     "language.switch": {"language": "xx"},
     "contacts.new": {"promise_amount": "0"},
+    "loans.new_application": {"amount": "1"},
     "loans.start": {"disbursed_on": "2999-01-01"},
     "loans.refuse": {"reason": "  "},
     # Its form has nothing but the version: a mangled one.

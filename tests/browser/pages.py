@@ -50,10 +50,15 @@ def pick(page: Page, field: str, query: str, choice: str) -> None:
     expect(page.locator(f"input#{field}")).not_to_have_value("")
 
 
+#: Where Save on an admin form lands, by view: its list, but a loan's staff page, where the
+#: loan is started.
+SAVED_LANDING = {"loan": r"/loans/\d+$"}
+
+
 def save_admin_form(page: Page, view: str) -> None:
-    """Press Save on an admin form; done when the list it returns to says it is saved."""
+    """Press Save on an admin form; done when the page it goes on to says it is saved."""
     page.click("form.admin-form input[type=submit]:not([name])")
-    expect(page).to_have_url(re.compile(rf"/admin/{view}/(\?.*)?$"))
+    expect(page).to_have_url(re.compile(SAVED_LANDING.get(view, rf"/admin/{view}/(\?.*)?$")))
     expect(page.locator(".alert-success")).to_be_visible()
 
 

@@ -211,3 +211,32 @@ def test_an_invited_customer_sets_a_password_follows_a_loan_and_applies(
 
     page.goto(f"{live_server}/")
     expect(page.locator("#stat-pending")).to_have_text(str(pending + 1))
+
+
+def test_manager_takes_an_application_from_the_customer_card_with_its_preview(
+    page: Page, live_server, visit
+):
+    log_in(page, live_server)
+    visit(f"{live_server}/customers/")
+    page.locator("#customers tbody a.btn").first.click()
+    name = page.locator("h1").inner_text()
+    page.click("a:has-text('New application')")
+
+    expect(page.locator("h1")).to_contain_text(name)
+    product = page.locator("select[name=product] option", has_text="Готівка").get_attribute("value")
+    page.select_option("select[name=product]", value=product)
+    page.fill("input[name=amount]", "20000")
+    page.fill("input[name=term_months]", "12")
+    preview = page.locator("#loan-preview")
+    expect(preview).to_have_attribute("data-state", "shown")
+    expect(preview.locator("#schedule-preview tbody tr")).to_have_count(12)
+    page.fill("input[name=amount]", "100")
+    expect(preview).to_have_attribute("data-state", "refused")
+    expect(preview).to_contain_text("lends from")
+    page.fill("input[name=amount]", "20000")
+    expect(preview).to_have_attribute("data-state", "shown")
+    page.click("#application-form [type=submit]")
+
+    expect(page).to_have_url(re.compile(r"/loans/\d+$"))
+    expect(page.locator(".alert-success")).to_contain_text("is saved")
+    expect(page.locator("#start-form")).to_be_visible()

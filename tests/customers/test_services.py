@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.customers import services
 from crm.customers.services import (
     clean_customer_data,
     create_customer,
@@ -11,7 +12,7 @@ from crm.customers.services import (
 )
 from crm.extensions import db
 from crm.models import Customer, Role
-from crm.validation import MISSING_VERSION, FieldError
+from crm.validation import MISSING_VERSION, FieldError, TakenError
 from tests import factories
 
 TODAY = date(2026, 11, 25)
@@ -104,17 +105,76 @@ def test_phone_without_country_code_uses_the_region(app):
     assert cleaned["phone"] == "+49301234567"
 
 
-def test_email_and_tax_id_must_be_unique(app):
-    other = factories.CustomerFactory(email="taken@example.com", tax_id="1111111111")
-    with pytest.raises(FieldError, match="e-mail") as error:
-        clean_customer_data(db.session, customer_data(email="TAKEN@example.com"), today=TODAY)
-    assert error.value.field == "email"
-    with pytest.raises(FieldError, match="tax id") as error:
-        clean_customer_data(db.session, customer_data(tax_id="1111111111"), today=TODAY)
-    assert error.value.field == "tax_id"
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "TAKEN@example.com", "e-mail"),
+        ("tax_id", "1111111111", "tax id"),
+        ("phone", "+38 (050) 999-00-11", "phone number"),
+    ],
+)
+def test_a_phone_email_or_tax_id_of_another_customer_is_refused_naming_them(
+    app, field, value, message
+):
+    other = factories.CustomerFactory(
+        email="taken@example.com", tax_id="1111111111", phone="+380509990011"
+    )
+    with pytest.raises(TakenError, match=message) as error:
+        create_customer(db.session, customer_data(**{field: value}), today=TODAY)
+    assert (error.value.field, error.value.record_id) == (field, other.id)
+    assert other.last_name not in error.value.message
+    customer = factories.CustomerFactory()
+    with pytest.raises(TakenError):
+        update_customer(db.session, customer, customer_data(**{field: value}), today=TODAY)
     # The customer's own values are not a clash with themselves.
     data = customer_data(email="taken@example.com", tax_id="1111111111", phone=other.phone)
     update_customer(db.session, other, data, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "today", "adult"),
+    [
+        (date(2008, 11, 25), TODAY, True),
+        (date(2008, 11, 26), TODAY, False),
+        (date(2015, 1, 1), TODAY, False),
+        # Born on 29 February: of age on 1 March of a year without one.
+        (date(2008, 2, 29), date(2026, 2, 28), False),
+        (date(2008, 2, 29), date(2026, 3, 1), True),
+    ],
+)
+def test_borrowers_are_adults(app, birth_date, today, adult):
+    data = customer_data(birth_date=birth_date)
+    if adult:
+        assert clean_customer_data(db.session, data, today=today)["birth_date"] == birth_date
+        return
+    with pytest.raises(FieldError, match="at least 18 years old") as error:
+        clean_customer_data(db.session, data, today=today)
+    assert error.value.field == "birth_date"
+
+
+def test_the_age_is_counted_on_the_lenders_day(app, monkeypatch):
+    # 23:30 UTC on 30 November is already 1 December in Kyiv, the day of the 18th birthday.
+    monkeypatch.setattr(services, "lender_today", lambda: date(2026, 12, 1))
+    data = customer_data(birth_date=date(2008, 12, 1))
+
+    assert clean_customer_data(db.session, data)["birth_date"] == date(2008, 12, 1)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+380 67 765 43 21",
+        "+38 (067) 765-43-21",
+        "067 765 43 21",
+        "0677654321",
+        "380677654321",
+        "8 067 765 43 21",
+        "8 (067) 765-43-21",
+    ],
+)
+def test_every_usual_way_of_writing_a_ukrainian_number_is_read(app, typed):
+    cleaned = clean_customer_data(db.session, customer_data(phone=typed), today=TODAY)
+    assert cleaned["phone"] == "+380677654321"
 
 
 def test_manager_must_be_active_staff(app):

@@ -307,6 +307,11 @@ POST_ROUTES: dict[str, Route] = {
         },
         lambda w: {"loan_id": w.active, "next": "/loans/overdue"},
     ),
+    "loans.new_application": Route(
+        "/loans/new",
+        lambda w: {"product": w.product, "amount": "5000", "term_months": "12"},
+        query=lambda w: {"customer_id": w.customer},
+    ),
     "loans.start": Route(
         lambda w: f"/loans/{w.pending}/start",
         lambda w: {"version": w.version(Loan, w.pending), "disbursed_on": DISBURSED.isoformat()},

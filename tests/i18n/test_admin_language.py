@@ -107,6 +107,20 @@ def test_the_navbar_toggler_is_labelled_in_the_users_language(page, headers, lan
     assert TOGGLER_LABEL.findall(html) == [said_in(language, "Toggle navigation")]
 
 
+CANCEL_BUTTON = re.compile(r'<a href="[^"]*" class="btn btn-danger" role="button"\s*>([^<]*)</a>')
+
+
+@pytest.mark.parametrize(("headers", "language"), LANGUAGES)
+@pytest.mark.parametrize(
+    "url", ["/admin/customer/new/", "/admin/loan/new/", "/admin/product/edit/?id={product}"]
+)
+def test_the_forms_cancel_button_is_the_word_without_quote_marks(page, url, headers, language):
+    buttons = CANCEL_BUTTON.findall(page(url, headers))
+
+    assert buttons == [said_in(language, "Cancel")]
+    assert buttons[0].isalpha()
+
+
 def test_date_pickers_get_ukrainian_months_weekdays_and_buttons(page):
     texts = widget_texts(page("/admin/customer/new/", UKRAINIAN))["daterangepicker"]
 

@@ -144,12 +144,74 @@ def test_a_logged_in_users_choice_is_saved_with_their_login(app, client, manager
 
 def test_the_saved_choice_beats_the_browsers_cookie_and_accept_language(client, login):
     user = factories.UserFactory(role=Role.MANAGER, locale="en")
-    switch(client, "uk")
+    client.set_cookie(COOKIE_NAME, "uk")
     login(user)
 
     response = client.get("/", headers=UKRAINIAN)
 
     assert page_language(response) == "en"
+    assert saved_language(user) == "en"
+
+
+def test_a_choice_on_the_login_page_wins_over_the_saved_one_and_is_saved(client, login):
+    user = factories.UserFactory(role=Role.MANAGER, locale="uk")
+    switch(client, "en")
+    login(user)
+
+    response = client.get("/", headers=UKRAINIAN)
+
+    assert page_language(response) == "en"
+    assert saved_language(user) == "en"
+    client.post("/auth/logout")
+    # The choice was used up by that log-in: the next one keeps what the login has.
+    db.session.get(User, user.id).locale = "uk"
+    db.session.commit()
+    login(user)
+    assert page_language(client.get("/", headers=ENGLISH)) == "uk"
+
+
+def test_the_logged_out_page_speaks_the_language_the_user_was_using(
+    client, login, production_languages
+):
+    user = factories.UserFactory(role=Role.MANAGER, locale="en")
+    login(user)
+
+    response = client.post("/auth/logout", headers=UKRAINIAN, follow_redirects=True)
+
+    assert page_language(response) == "en"
+    assert "You have logged out." in response.get_data(as_text=True)
+    assert page_language(client.get("/auth/login", headers=UKRAINIAN)) == "en"
+
+
+def test_switching_language_on_a_failed_posts_page_returns_to_the_form_page(client, manager, login):
+    loan = factories.LoanFactory()
+    login(manager)
+    failed = client.post(f"/loans/{loan.id}/payments", data={"amount": ""})
+    assert failed.status_code == 422
+    next_url = re.search(r'name="next" value="([^"]+)"', failed.get_data(as_text=True))[1]
+
+    response = switch(client, "en", next_url.replace("&amp;", "&"))
+
+    assert response.headers["Location"] == f"/loans/{loan.id}"
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/loans/{id}/payments/7/reverse", "/loans/{id}"),
+        ("/loans/{id}?history_page=2", "/loans/{id}?history_page=2"),
+        ("/account/apply", "/account/apply"),
+        ("/no/such/page", "/no/such/page"),
+    ],
+)
+def test_the_switch_goes_back_to_the_nearest_page(client, manager, login, next_url, expected):
+    loan = factories.LoanFactory()
+    login(manager)
+
+    response = switch(client, "uk", next_url.format(id=loan.id))
+
+    assert response.headers["Location"] == expected.format(id=loan.id)
 
 
 def test_a_saved_language_the_interface_no_longer_speaks_is_ignored(client, login):

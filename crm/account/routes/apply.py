@@ -19,9 +19,10 @@ from crm.account import bp, queries, services
 from crm.account.forms import ApplyForm
 from crm.clock import lender_today
 from crm.extensions import db
-from crm.i18n.formats import money, percent
+from crm.i18n.formats import product_choice
 from crm.loans.queries.preview import preview_data, preview_terms
 from crm.loans.queries.servicing import schedule_preview
+from crm.products.queries import offered_products
 from crm.validation import FieldError
 
 
@@ -30,7 +31,7 @@ def apply():
     customer = queries.own_customer(db.session, current_user.customer_id)
     if customer is None:
         abort(404)
-    products = queries.offered_products(db.session)
+    products = offered_products(db.session)
     form = ApplyForm()
     form.product_id.choices = [SelectChoice("", _("Choose a product"))] + [
         SelectChoice(product.id, product_choice(product)) for product in products
@@ -61,19 +62,6 @@ def apply():
             return redirect(url_for("account.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("account/apply.html", form=form, products=products), status
-
-
-def product_choice(product) -> str:
-    """A product as the drop-down names it: its name, rate and limits."""
-    return _(
-        "%(name)s: %(rate)s a year, %(low)s to %(high)s, %(shortest)d to %(longest)d months",
-        name=product.name,
-        rate=percent(product.annual_rate),
-        low=money(product.min_amount),
-        high=money(product.max_amount),
-        shortest=product.min_term,
-        longest=product.max_term,
-    )
 
 
 @bp.get("/preview")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from crm.auth.passwords import check_new_password
-from crm.customers.services import clean_customer_data, create_customer
+from crm.customers.services import clean_customer_data, create_customer, taken_by
 from crm.i18n.locale import known
 from crm.links.services.messages import hours, send
 from crm.links.services.tokens import issue_link, lifetime, use_link
@@ -123,8 +123,7 @@ def _address_taken(session: Session, email: str) -> bool:
 
 
 def _phone_taken(session: Session, phone: str | None) -> bool:
-    statement = select(Customer.id).where(Customer.phone == phone).limit(1)
-    return phone is not None and session.scalar(statement) is not None
+    return taken_by(session, Customer.phone, phone) is not None
 
 
 def _tell_the_owner(session: Session, email: str, locale: str) -> None:

@@ -1,6 +1,7 @@
 /* The schedule preview beside a loan form: whenever the product, amount or term changes,
    ask the server for the schedule and show it. The box (#loan-preview) says where to ask
-   (data-url: GET /loans/preview under the admin's loan form, /account/preview beside the
+   (data-url: GET /loans/preview under the admin's loan form and the staff's new application,
+   /account/preview beside the
    customer's application), which form to read (data-form, an id; the admin's form when
    none) and the name of its product field (data-product-field, "product" when none). The
    server renders the table, so money and dates read as everywhere else; without JavaScript
