@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.loans import bp as loans_bp
     from crm.products import bp as products_bp
     from crm.second_factor import bp as second_factor_bp
+    from crm.tasks import bp as tasks_bp
 
     for blueprint in (
         auth_bp,
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         customers_bp,
         loans_bp,
         products_bp,
+        tasks_bp,
         account_bp,
         second_factor_bp,
     ):
