@@ -195,7 +195,8 @@ def test_a_manager_closes_and_reopens_their_task(staff_client, manager):
 
     assert post_state(staff_client, task, "done").status_code == 302
     db.session.refresh(task)
-    assert task.is_done and task.done_by_id == manager.id
+    assert task.is_done
+    assert task.done_by_id == manager.id
     assert post_state(staff_client, task, "reopen").status_code == 302
     db.session.refresh(task)
     assert not task.is_done

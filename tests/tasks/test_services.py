@@ -108,7 +108,8 @@ def test_the_same_origin_adds_one_task_and_keeps_the_transaction(app, manager):
     second = add(assignee=manager, customer_id=customer.id, origin="promise:17")
     db.session.commit()
 
-    assert first is not None and second is None
+    assert first is not None
+    assert second is None
     assert task_count() == 1
     assert db.session.get(type(customer), customer.id).address == "Львів, пл. Ринок, 1"
 
@@ -185,5 +186,5 @@ def test_next_tasks_are_the_earliest_open_one_of_each_customer_and_loan(app, man
     assert {key: task.id for key, task in by_customer.items()} == {customer.id: first.id}
     assert {key: task.id for key, task in by_loan.items()} == {loan.id: later.id}
     assert next_tasks(db.session, customer_ids=[]) == {}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="customer_ids or loan_ids"):
         next_tasks(db.session)
