@@ -59,16 +59,25 @@ def _contains(term: str) -> str:
     return f"%{any_apostrophe(escaped)}%"
 
 
-def search_customers(query: str | None = None, sort: str = DEFAULT_SORT) -> Select:
-    """Customers matching every word of `query` in name, phone, e-mail or tax id, sorted."""
+def search_customers(
+    query: str | None = None, sort: str = DEFAULT_SORT, *, manager_id: int | None = None
+) -> Select:
+    """Customers matching every word of `query` in name, phone, e-mail or tax id, sorted;
+    with `manager_id`, only the customers that staff member manages."""
     statement = select(Customer).options(joinedload(Customer.manager))
+    if manager_id is not None:
+        statement = statement.where(Customer.manager_id == manager_id)
     for term in search_terms(query):
         statement = statement.where(Customer.search_text.like(_contains(term), escape="\\"))
     return statement.order_by(*SORTS[sort_key(sort)])
 
 
-def customer_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Customer))
+def customer_count(session: Session, *, manager_id: int | None = None) -> int:
+    """How many customers there are; with `manager_id`, how many that staff member manages."""
+    statement = select(func.count()).select_from(Customer)
+    if manager_id is not None:
+        statement = statement.where(Customer.manager_id == manager_id)
+    return session.scalar(statement)
 
 
 def latest_customers(session: Session, limit: int) -> list[Customer]:
