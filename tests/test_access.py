@@ -13,6 +13,8 @@ STAFF_PAGES = [
     "/loans/",
     "/loans/{loan_id}",
     "/products/",
+    "/tasks/",
+    "/tasks/new?customer_id={customer_id}&loan_id={loan_id}",
 ]
 
 
