@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.products import bp as products_bp
     from crm.search import bp as search_bp
     from crm.second_factor import bp as second_factor_bp
+    from crm.tasks import bp as tasks_bp
 
     for blueprint in (
         auth_bp,
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         contacts_bp,
         products_bp,
         search_bp,
+        tasks_bp,
         account_bp,
         second_factor_bp,
     ):

@@ -8,11 +8,21 @@ import factory
 import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
 
+from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.installments import position
 from crm.lending.schedule import RepaymentMethod
 from crm.lending.status import LoanStatus
-from crm.models import Customer, Installment, Loan, Product, ProductCategory, Role, User
+from crm.models import (
+    Customer,
+    Installment,
+    Loan,
+    Product,
+    ProductCategory,
+    Role,
+    Task,
+    User,
+)
 from crm.models.user import password_hash_method
 from crm.second_factor.services import enrol, new_secret
 
@@ -91,6 +101,15 @@ class LoanFactory(BaseFactory):
     term_months = 12
     annual_rate = factory.LazyAttribute(lambda loan: loan.product.annual_rate)
     status = LoanStatus.PENDING
+
+
+class TaskFactory(BaseFactory):
+    class Meta:
+        model = Task
+
+    title = factory.Sequence(lambda n: f"Call back {n}")
+    due_on = factory.LazyFunction(lender_today)
+    assignee = factory.SubFactory(UserFactory)
 
 
 def loan_with_installments(

@@ -16,6 +16,8 @@ STAFF_PAGES = [
     "/loans/new?customer_id={customer_id}",
     "/products/",
     "/search?q={loan_id}",
+    "/tasks/",
+    "/tasks/new?customer_id={customer_id}&loan_id={loan_id}",
 ]
 
 

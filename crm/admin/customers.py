@@ -2,18 +2,26 @@
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
 from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
 from crm.admin.fields import RecordSelectField
 from crm.admin.filters import date_filters, manager_filter
 from crm.admin.formatters import formatted
-from crm.auth.queries import staff_members
+from crm.auth.access import has_role
+from crm.auth.queries import staff_members, staff_names
 from crm.clock import lender_today
 from crm.customers import services as customer_services
 from crm.extensions import db
@@ -23,7 +31,7 @@ from crm.i18n.labels import FIELD_LABELS
 from crm.models import Customer, Loan, Role
 from crm.models.customer import MAX_ADDRESS
 from crm.models.sorting import ukrainian_order
-from crm.validation import MAX_TYPED_PHONE, FieldError, TakenError
+from crm.validation import MAX_TYPED_PHONE, FieldError, TakenError, parse_id
 
 #: Fields the list leaves to the details page.
 DETAILS_ONLY = ("birth_date", "address")
@@ -39,6 +47,12 @@ def current_staff() -> Any:
     if current_user.is_authenticated and current_user.role is Role.MANAGER:
         return current_user._get_current_object()
     return None
+
+
+class ReassignForm(FlaskForm):
+    #: The choices are the active staff (set by the view); any id is read, and the service
+    #: refuses one that is not active staff, beside the field.
+    manager = SelectField(_l("New manager"), coerce=parse_id, validate_choice=False)
 
 
 class CustomerAdmin(StaffModelView):
@@ -128,3 +142,60 @@ class CustomerAdmin(StaffModelView):
     def checked_against() -> dict[str, Any]:
         """The phone region and the date that the customer services check a form against."""
         return {"region": current_app.config["PHONE_REGION"], "today": lender_today()}
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "reassign" and not has_role(ADMINS):
+            return False
+        return super().is_action_allowed(name)
+
+    @action("reassign", _l("Give to another manager"))
+    def action_reassign(self, ids: list[str]):
+        """The checked customers go to a page that asks whom to give them to."""
+        return self.reassign_page(ReassignForm(formdata=None), ids)
+
+    @expose("/reassign/", methods=["POST"])
+    def reassign_view(self):
+        """Give the checked customers (form fields `rowid`) to the `manager` chosen, in one
+        transaction; a bad choice comes back to the page with the message (422)."""
+        if not self.is_action_allowed("reassign"):
+            abort(403)
+        ids = request.form.getlist("rowid")
+        form = ReassignForm()
+        if form.validate_on_submit():
+            try:
+                moved = customer_services.reassign_customers(
+                    db.session, [parse_id(value) for value in ids], form.manager.data
+                )
+                db.session.commit()
+            except FieldError as error:
+                db.session.rollback()
+                errors = form.manager.errors if error.field == "manager" else form.form_errors
+                errors.append(error.message)
+            else:
+                flash(
+                    ngettext(
+                        "%(num)d customer is given to another manager.",
+                        "%(num)d customers are given to another manager.",
+                        moved,
+                    ),
+                    "success",
+                )
+                return redirect(self.get_url(".index_view"))
+        return self.reassign_page(form, ids), 422
+
+    def reassign_page(self, form: ReassignForm, ids: list[str]) -> str:
+        form.manager.choices = [SelectChoice("", _l("Choose a manager"))] + [
+            SelectChoice(user_id, name)
+            for user_id, name in staff_names(db.session, active_only=True)
+        ]
+        wanted = [
+            number for number in map(parse_id, ids[: customer_services.MAX_REASSIGNED]) if number
+        ]
+        statement = (
+            select(Customer)
+            .options(joinedload(Customer.manager))
+            .where(Customer.id.in_(wanted))
+            .order_by(Customer.id)
+        )
+        customers = db.session.scalars(statement).all()
+        return self.render("admin/crm_reassign.html", form=form, customers=customers, ids=ids)

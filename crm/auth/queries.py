@@ -12,7 +12,8 @@ def staff_members(*, active_only: bool = False) -> Select:
     return statement.where(User.active) if active_only else statement
 
 
-def staff_names(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of every staff user, by name: the managers a list can be filtered by."""
-    statement = staff_members().with_only_columns(User.id, User.display_name)
+def staff_names(session: Session, *, active_only: bool = False) -> list[tuple[int, str]]:
+    """(id, name) of every staff user, by name: the managers a list can be filtered by;
+    `active_only` gives those a record can still be handed to."""
+    statement = staff_members(active_only=active_only).with_only_columns(User.id, User.display_name)
     return [(user_id, name) for user_id, name in session.execute(statement)]

@@ -125,14 +125,23 @@ def any_apostrophe(pattern: str) -> str:
     return APOSTROPHE.sub("_", pattern)
 
 
-def search_customers(query: str | None = None, sort: str = DEFAULT_SORT) -> Select:
-    """Customers the search `query` finds (customer_matches), sorted."""
+def search_customers(
+    query: str | None = None, sort: str = DEFAULT_SORT, *, manager_id: int | None = None
+) -> Select:
+    """Customers the search `query` finds (customer_matches), sorted; with `manager_id`,
+    only the customers that staff member manages."""
     statement = select(Customer).options(joinedload(Customer.manager))
+    if manager_id is not None:
+        statement = statement.where(Customer.manager_id == manager_id)
     return statement.where(*customer_matches(query)).order_by(*SORTS[sort_key(sort)])
 
 
-def customer_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Customer))
+def customer_count(session: Session, *, manager_id: int | None = None) -> int:
+    """How many customers there are; with `manager_id`, how many that staff member manages."""
+    statement = select(func.count()).select_from(Customer)
+    if manager_id is not None:
+        statement = statement.where(Customer.manager_id == manager_id)
+    return session.scalar(statement)
 
 
 def latest_customers(session: Session, limit: int) -> list[Customer]:

@@ -9,6 +9,7 @@ from crm.extensions import db
 from crm.links.queries import login_state
 from crm.links.services.invitation import invite_customer
 from crm.loans.queries.loans import customer_loans, loan_counts_by_status
+from crm.mine import mine_manager_id
 from crm.models import Customer
 from crm.paging import page_number, paginate, per_page
 from crm.timeline.queries import chosen_groups, customer_timeline
@@ -22,8 +23,11 @@ ADMIN_EDIT_ENDPOINT = "customer.edit_view"
 def index():
     query = request.args.get("q", "").strip()
     sort = queries.sort_key(request.args.get("sort"))
-    page = paginate(queries.search_customers(query, sort))
-    return render_template("customers/index.html", page=page, query=query, sort=sort)
+    manager_id = mine_manager_id()
+    page = paginate(queries.search_customers(query, sort, manager_id=manager_id))
+    return render_template(
+        "customers/index.html", page=page, query=query, sort=sort, mine=manager_id is not None
+    )
 
 
 @bp.get("/<int:customer_id>")

@@ -1,6 +1,6 @@
 """Writing customers: every entry point (admin, staff forms, CLI) goes through these checks."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,9 @@ from crm.validation import (
     normalise_phone,
     optional_text,
 )
+
+#: The most customers one bulk reassignment takes: a few pages of the admin's list.
+MAX_REASSIGNED = 500
 
 #: The fields a form may set; search_text and created_at are the model's own business.
 CUSTOMER_FIELDS = (
@@ -168,6 +171,45 @@ def delete_customer(session: Session, customer: Customer) -> None:
         )
     session.delete(customer)
     session.flush()
+
+
+def reassign_customers(
+    session: Session, customer_ids: Sequence[int | None], manager_id: int | None
+) -> int:
+    """Give the customers `customer_ids` to the staff member `manager_id`, each through the
+    session (so each change is in the audit trail); returns how many changed hands (those
+    of that manager already stay as they are).
+
+    Raises FieldError on "manager" when it is not an active staff member, on "rowid" when
+    no customer is chosen, more than MAX_REASSIGNED are, or one is not a customer (None
+    stands for a value that was not an id): then nobody changes hands.
+    """
+    manager = session.get(User, manager_id) if manager_id is not None else None
+    if manager is None:
+        raise FieldError("manager", _("Choose an active staff member."))
+    _check_manager(manager)
+    wanted = set(customer_ids)
+    if not wanted:
+        raise FieldError("rowid", _("Choose the customers to give to another manager."))
+    if len(wanted) > MAX_REASSIGNED:
+        raise FieldError(
+            "rowid",
+            _("At most %(num)d customers can be given at once.", num=MAX_REASSIGNED),
+        )
+    customers = [] if None in wanted else _customers(session, wanted)
+    if len(customers) != len(wanted):
+        raise FieldError(
+            "rowid", _("Some of the chosen customers are not there any more; choose again.")
+        )
+    moved = [customer for customer in customers if customer.manager_id != manager.id]
+    for customer in moved:
+        customer.manager = manager
+    session.flush()
+    return len(moved)
+
+
+def _customers(session: Session, ids: set[int]) -> list[Customer]:
+    return list(session.scalars(select(Customer).where(Customer.id.in_(sorted(ids)))))
 
 
 def _check_manager(manager: User | None) -> User | None:

@@ -8,6 +8,7 @@ from crm.lending.status import LoanStatus
 from crm.loans.queries.loans import latest_loans
 from crm.loans.queries.overdue import most_overdue
 from crm.loans.queries.portfolio import portfolio
+from crm.mine import mine_manager_id
 
 #: Rows in each "latest" table and in the most overdue loans.
 LATEST = 10
@@ -26,9 +27,11 @@ CARD_STATUSES = (
 @bp.get("/")
 def index():
     as_of = lender_today()
+    manager_id = mine_manager_id()
     return render_template(
         "dashboard/index.html",
-        summary=queries.summary(db.session),
+        mine=manager_id is not None,
+        summary=queries.summary(db.session, manager_id=manager_id),
         portfolio=portfolio(db.session, as_of),
         most_overdue=most_overdue(db.session, as_of, LATEST),
         card_statuses=CARD_STATUSES,

@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from crm.audit.registry import RECORD_ACTIONS
 from crm.extensions import db
-from crm.models import Customer, Loan, Product, User
+from crm.models import Customer, Loan, Product, Task, User
 from crm.models.audit import ANONYMOUS
 from tests.audit.cases import Ctx, endpoint_of
 from tests.audit.expected import (
@@ -71,6 +71,11 @@ BAD_INPUT: dict[str, Values] = {
     "user.create_view": {"password": "short"},
     "user.edit_view": {"email": "not an e-mail"},
     "user.delete_view": lambda w: {"id": w.user},
+    "tasks.new": {"title": ""},
+    # Their forms have nothing but the version: a mangled one.
+    "tasks.done": {"version": "1e9"},
+    "tasks.reopen": {"version": "1e9"},
+    "customer.reassign_view": {"manager": "abc"},
 }
 #: The record each form with a version is built from: (model, World attribute).
 VERSIONED = {
@@ -84,6 +89,8 @@ VERSIONED = {
     "loan.edit_view": (Loan, "pending"),
     "product.edit_view": (Product, "product"),
     "user.edit_view": (User, "user"),
+    "tasks.done": (Task, "task"),
+    "tasks.reopen": (Task, "done_task"),
 }
 #: Routes only admins may take: a manager gets a 403.
 ADMIN_ONLY = (
@@ -100,6 +107,7 @@ ADMIN_ONLY = (
     "user.action_view",
     "user.ajax_update",
     "user.end_sessions_view",
+    "customer.reassign_view",
 )
 
 

@@ -26,6 +26,7 @@ from tests.audit.expected import (
 from tests.audit.link_cases import LINK_CASES
 from tests.audit.loan_cases import LOAN_CASES
 from tests.audit.site_cases import ACCOUNT_CASES
+from tests.audit.task_cases import TASK_CASES
 from tests.fuzz.routes import POST_ROUTES, World, resolve
 
 CASES: dict[str, Case] = {
@@ -35,6 +36,7 @@ CASES: dict[str, Case] = {
     **LOAN_CASES,
     **CONTACT_CASES,
     **ADMIN_CASES,
+    **TASK_CASES,
 }
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

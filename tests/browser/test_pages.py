@@ -11,7 +11,19 @@ from tests.browser.pages import ADMIN, CUSTOMER, log_in
 
 pytestmark = pytest.mark.browser
 
-STAFF_PAGES = ["/", "/customers/", "/loans/", "/loans/overdue", "/products/", "/search?q=1"]
+STAFF_PAGES = [
+    "/",
+    "/?mine=1",
+    "/customers/",
+    "/customers/?mine=1",
+    "/loans/",
+    "/loans/overdue",
+    "/products/",
+    "/search?q=1",
+    "/tasks/",
+    "/tasks/?done=1",
+    "/tasks/new",
+]
 ADMIN_VIEWS = ["customer", "loan", "product", "user"]
 LANGUAGES = [
     pytest.param("en-GB", marks=pytest.mark.browser_context_args(locale="en-GB"), id="en"),

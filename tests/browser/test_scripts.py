@@ -1,6 +1,8 @@
 """The admin's own scripts under the Content-Security-Policy: the question before a delete
 and the "+" dialog beside a picker (static/js/admin.js), which inline handlers used to do."""
 
+import re
+
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
@@ -59,3 +61,22 @@ def test_a_customer_added_in_the_dialog_beside_the_picker_is_picked(page: Page, 
     page.fill("input[name=amount]", "10000")
     page.fill("input[name=term_months]", "6")
     save_admin_form(page, "loan")
+
+
+def test_checked_customers_are_given_to_another_manager(page: Page, live_server, visit):
+    """The list's "With selected" action (Flask-Admin's actions script, run by admin.js)
+    leads to the page that asks whom, and the customers go to the one chosen."""
+    log_in(page, live_server, ADMIN)
+    visit(f"{live_server}/admin/customer/")
+    boxes = page.locator("table.model-list input.action-checkbox")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+
+    page.get_by_role("button", name="With selected").click()
+    page.locator('[data-crm-action="reassign"]').click()
+    expect(page.locator("#reassigned-customers li")).to_have_count(2)
+    page.locator("select[name=manager]").select_option(index=1)
+    page.locator("#reassign-form button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/admin/customer/(\?.*)?$"))
+    expect(page.locator(".alert-success")).to_contain_text("2 customers")

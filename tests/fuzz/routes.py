@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from crm.clock import lender_today
 from crm.extensions import db
-from crm.models import Customer, LinkPurpose, Loan, Product, Role, User
+from crm.models import Customer, LinkPurpose, Loan, Product, Role, Task, User
 from tests import factories
 from tests.admin.pages import customer_form, product_form, user_form
 from tests.factories import PASSWORD
@@ -44,6 +44,9 @@ class World:
     spare_user: int
     #: The login of `customer`, for the personal account's posts.
     customer_login: int
+    #: An open task of the manager (`user`) about `customer`'s active loan, and a done one.
+    task: int
+    done_task: int
 
     @classmethod
     def build(cls) -> "World":
@@ -58,6 +61,10 @@ class World:
             factories.LoanFactory(customer=customer, product=product, created_at=APPLIED), manager
         )
         payment = pay(active, manager, "100.00", "BANK-0").payment
+        task = factories.TaskFactory(assignee=manager, customer=customer, loan=active)
+        done_task = factories.TaskFactory(
+            assignee=manager, customer=customer, done_at=APPLIED, done_by=manager
+        )
         return cls(
             admin=admin.id,
             customer=customer.id,
@@ -70,6 +77,8 @@ class World:
             user=manager.id,
             spare_user=factories.UserFactory(role=Role.MANAGER).id,
             customer_login=factories.UserFactory(role=Role.CUSTOMER, customer=customer).id,
+            task=task.id,
+            done_task=done_task.id,
         )
 
     def version(self, model, record_id: int) -> str:
@@ -333,6 +342,27 @@ POST_ROUTES: dict[str, Route] = {
     ),
     "loans.reverse_payment": Route(
         lambda w: f"/loans/{w.active}/payments/{w.payment}/reverse", {"reason": "Помилка каси"}
+    ),
+    "tasks.new": Route(
+        "/tasks/new",
+        lambda w: {
+            "title": "Передзвонити щодо платежу",
+            "due_on": lender_today().isoformat(),
+            "assignee_id": w.user,
+        },
+        lambda w: {"customer_id": w.customer, "loan_id": w.active, "next": "/tasks/"},
+    ),
+    "tasks.done": Route(
+        lambda w: f"/tasks/{w.task}/done",
+        lambda w: {"version": w.version(Task, w.task), "next": "/tasks/?done=1"},
+    ),
+    "tasks.reopen": Route(
+        lambda w: f"/tasks/{w.done_task}/reopen",
+        lambda w: {"version": w.version(Task, w.done_task)},
+    ),
+    # The World's customer, from their manager to the spare one.
+    "customer.reassign_view": Route(
+        "/admin/customer/reassign/", lambda w: {"manager": w.spare_user, "rowid": w.customer}
     ),
     # The personal account, as the World's customer: an application (the customer has one
     # pending already, so the limit is reached after two more), withdrawing their pending

@@ -31,6 +31,7 @@ COMPARED_ROWS = {
     "payments",
     "payment_allocations",
     "users",
+    "tasks",
 }
 REDIRECTS = {301, 302, 303, 307, 308}
 #: Stands for a field's valid value in the examples Hypothesis draws.

@@ -187,8 +187,9 @@ def test_queue_query_count_does_not_grow_with_the_data(staff_client, count_queri
 
     assert len(shown(html)) == 25
     assert small.count == large.count
-    # The log-in user, the managers for the filter, the page of loans and their count.
-    assert large.count <= 4, large.statements
+    # The log-in user, the managers for the filter, the page of loans and their count, and
+    # the navbar's count of tasks due.
+    assert large.count <= 5, large.statements
 
 
 def test_queue_needs_a_staff_login(client, login, customer_user):

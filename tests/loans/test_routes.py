@@ -74,7 +74,8 @@ def test_list_query_count_does_not_grow_with_the_data(staff_client, count_querie
     with count_queries() as large:
         assert len(listed_ids(staff_client.get("/loans/"))) == 25
     assert small.count == large.count
-    assert large.count <= 4, large.statements
+    # One more than before the navbar counted the tasks due.
+    assert large.count <= 5, large.statements
 
 
 def test_loan_page_shows_its_fields(staff_client, manager):
