@@ -1,11 +1,12 @@
-"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …`, `audit …` and
-`outbox …`, a module per group."""
+"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …`, `audit …`,
+`outbox …` and `collections …`, a module per group."""
 
 from pathlib import Path
 
 from flask import Flask
 
 from crm.cli.audit import audit
+from crm.cli.collections import collections
 from crm.cli.demo import demo
 from crm.cli.loans import loans
 from crm.cli.outbox import outbox
@@ -20,3 +21,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(loans)
     app.cli.add_command(audit)
     app.cli.add_command(outbox)
+    app.cli.add_command(collections)

@@ -69,13 +69,22 @@ def render_message(template: str, *, locale: str | None, **context) -> tuple[str
 
 
 def queue_message(
-    session: Session, *, to: str, subject: str, text: str, html: str, locale: str
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    locale: str,
+    dedupe_key: str | None = None,
 ) -> OutboxMessage:
     """Put a message for `to` in the outbox; it goes out once the caller's transaction
     commits: right after the commit (crm/mail/hooks.py), else by `flask outbox deliver`.
 
     Adds and flushes the row, never commits. The Message-ID is made here, once, so that
-    every try carries the same. Raises FieldError on `to` for an address that is not one,
+    every try carries the same. A `dedupe_key` ("reminder:due:123") marks a message that must
+    go out once only: the caller checks it is not in the outbox yet, and its unique
+    constraint refuses a second. Raises FieldError on `to` for an address that is not one,
     and on `subject` for an empty one, one longer than 255 characters or holding a control
     character (line breaks are folded into spaces).
     """
@@ -91,6 +100,7 @@ def queue_message(
         message_id=new_message_id(),
         created_at=now,
         next_attempt_at=now,
+        dedupe_key=dedupe_key,
     )
     session.add(message)
     session.flush()
