@@ -165,3 +165,11 @@ def existing_dedupe_keys(session: Session, keys: list[str]) -> set[str]:
     return set(
         session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
     )
+
+
+def managers_of(session: Session, customer_ids: set[int]) -> dict[int, int | None]:
+    """Each customer's assigned manager, by customer id."""
+    if not customer_ids:
+        return {}
+    statement = select(Customer.id, Customer.manager_id).where(Customer.id.in_(customer_ids))
+    return {customer_id: manager_id for customer_id, manager_id in session.execute(statement)}

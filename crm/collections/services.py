@@ -51,17 +51,14 @@ def run_daily(session: Session, as_of: date) -> DailyRun:
 def follow_up_broken_promises(session: Session, run: DailyRun) -> None:
     """A task for the customer's manager (else the contact's author) per promise broken
     within the catch-up window, due on the run's day."""
-    promises = [
-        promise
-        for promise in broken_promises(session, run.as_of)
-        if promise.due_on >= run.as_of - queries.CATCH_UP
-    ]
+    promises = broken_promises(session, run.as_of, due_since=run.as_of - queries.CATCH_UP)
     done = queries.existing_origins(session, [f"promise:{p.interaction_id}" for p in promises])
+    managers = queries.managers_of(session, {promise.customer_id for promise in promises})
     for promise in promises:
         origin = f"promise:{promise.interaction_id}"
         if origin in done:
             continue
-        assignee_id = promise.manager_id or promise.author_id
+        assignee_id = managers.get(promise.customer_id) or promise.author_id
         if assignee_id is None:
             run.unassigned += 1
             continue

@@ -7,6 +7,7 @@ app's click groups, so a new command fails test_every_command_is_known until it 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from unittest.mock import ANY
 
 import click
@@ -15,6 +16,7 @@ from flask import Flask
 
 from crm.demo.load import DEMO_LOGIN_EMAILS
 from crm.demo.tables import PRODUCTS
+from crm.extensions import db
 from crm.models.audit import SYSTEM
 from tests import factories
 from tests.audit.cases import Ctx, security_event, user_event
@@ -127,6 +129,25 @@ def pruned(_ctx: Ctx) -> list[Event]:
     return [Event("prune", "maintenance", None, counts, SYSTEM, None, None)]
 
 
+#: The day `collections daily` runs for in its scenario.
+COLLECTIONS_DAY = date(2026, 6, 15)
+
+
+def loan_late_since_yesterday(ctx: Ctx) -> None:
+    """A loan of the manager's customer whose installment fell due the day before."""
+    customer = factories.CustomerFactory(manager=ctx.user("user"))
+    factories.loan_with_installments(
+        [(COLLECTIONS_DAY - timedelta(days=1), "100.00", "1.00")], customer=customer
+    )
+    db.session.commit()
+
+
+def follow_up_added(ctx: Ctx) -> list[Event]:
+    """The run's task for the manager, written through the session like any other."""
+    changes = {"assignee_id": [None, ctx.world.user]}
+    return [Event("create", "task", ANY, changes, SYSTEM)]
+
+
 def manager_logged_out_a_month_ago(ctx: Ctx) -> None:
     ctx.log_in_elsewhere("user").post("/auth/logout")
     ctx.clock.advance(days=31)
@@ -159,6 +180,11 @@ MUTATING: dict[str, Scenario] = {
         lambda ctx: [ctx.email("user")], second_factor_removed, setup=manager_enrolled
     ),
     "users prune": Scenario(lambda _ctx: [], pruned, setup=manager_logged_out_a_month_ago),
+    "collections daily": Scenario(
+        lambda _ctx: ["--as-of", COLLECTIONS_DAY.isoformat()],
+        follow_up_added,
+        setup=loan_late_since_yesterday,
+    ),
     "demo load": Scenario(
         lambda _ctx: ["--customers", "3"],
         demo_loaded,

@@ -97,14 +97,15 @@ def test_reminders_three_days_before_and_the_day_after_the_due_date(runner, offi
     assert set(messages) == {"soon@example.com", "late@example.com", "paid@example.com"}
     assert messages["soon@example.com"].dedupe_key.startswith("reminder:due:")
     assert messages["late@example.com"].dedupe_key.startswith("reminder:late:")
-    assert "1 100" in messages["soon@example.com"].text_body.replace("\u00a0", " ")
+    # What is due on the installment: 1 000 principal and 100 interest.
+    assert "1,100.00" in messages["soon@example.com"].text_body
 
 
 def test_customers_without_an_email_are_skipped_and_counted(runner, officer):
     loan_due(officer, [AS_OF + timedelta(days=3)], email=None)
     output = run(runner)
     assert outbox() == []
-    assert ": 1" in [line for line in output.splitlines() if "e-mail" in line][0]
+    assert ": 1" in next(line for line in output.splitlines() if "e-mail" in line)
 
 
 def test_paid_and_closed_loans_get_no_reminder(runner, officer):
