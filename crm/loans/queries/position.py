@@ -1,0 +1,77 @@
+"""Where a customer stands with all their loans on a day: the figures of the customer card's
+summary strip, in one query however many loans and installments there are."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.lending.status import LoanStatus
+from crm.loans.queries.portfolio import cents, from_cents, unpaid_cents
+from crm.models import Installment, Loan
+
+
+@dataclass(frozen=True)
+class CustomerPosition:
+    """A customer's active loans on `as_of`; money in Decimal."""
+
+    as_of: date
+    #: Principal not yet repaid, due or not.
+    outstanding_principal: Decimal
+    #: Principal and interest of the installments due before `as_of` and not paid.
+    overdue_amount: Decimal
+    #: Due date of the oldest unpaid installment of any active loan; None when none is owed.
+    oldest_unpaid_due_on: date | None
+    #: The next payment: the first day on or after `as_of` an installment with something
+    #: owed falls due (crm.lending.installments.next_due over all the loans), and what is
+    #: owed on that day's installments.
+    next_due_on: date | None
+    next_due_amount: Decimal
+
+    @property
+    def worst_days_past_due(self) -> int:
+        """The DPD of the customer's most overdue loan; 0 when none is overdue."""
+        if self.oldest_unpaid_due_on is None or self.oldest_unpaid_due_on >= self.as_of:
+            return 0
+        return (self.as_of - self.oldest_unpaid_due_on).days
+
+
+def customer_position(session: Session, customer_id: int, as_of: date) -> CustomerPosition:
+    """The customer's position on `as_of`, in one query (scalar subqueries on indexed keys)."""
+    active = (Loan.customer_id == customer_id, Loan.status == LoanStatus.ACTIVE)
+    unpaid = (
+        select()
+        .select_from(Installment)
+        .join(Loan, Loan.id == Installment.loan_id)
+        .where(*active, Installment.due_date >= Loan.oldest_unpaid_due_on)
+    )
+    owing = Installment.paid_on.is_(None)
+    next_due_on = (
+        unpaid.add_columns(func.min(Installment.due_date))
+        .where(Installment.due_date >= as_of, owing)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(
+            select(func.sum(cents(Loan.principal_outstanding))).where(*active).scalar_subquery(),
+            select(func.min(Loan.oldest_unpaid_due_on)).where(*active).scalar_subquery(),
+            unpaid.add_columns(func.sum(unpaid_cents()))
+            .where(Installment.due_date < as_of)
+            .scalar_subquery(),
+            next_due_on,
+            unpaid.add_columns(func.sum(unpaid_cents()))
+            .where(Installment.due_date == next_due_on)
+            .scalar_subquery(),
+        )
+    ).one()
+    outstanding, oldest, overdue, next_on, next_amount = row
+    return CustomerPosition(
+        as_of=as_of,
+        outstanding_principal=from_cents(outstanding),
+        overdue_amount=from_cents(overdue),
+        oldest_unpaid_due_on=oldest,
+        next_due_on=next_on,
+        next_due_amount=from_cents(next_amount),
+    )
