@@ -4,11 +4,13 @@ from flask_babel import gettext as _
 from crm import clock
 from crm.audit.queries import customer_history
 from crm.auth.events import security_event
+from crm.contacts.queries import promise_states
 from crm.customers import bp, queries
 from crm.extensions import db
 from crm.links.queries import login_state
 from crm.links.services.invitation import invite_customer
 from crm.loans.queries.loans import customer_loans, loan_counts_by_status
+from crm.loans.queries.position import customer_summary
 from crm.mine import mine_manager_id
 from crm.models import Customer
 from crm.paging import page_number, paginate, per_page
@@ -35,9 +37,20 @@ def detail(customer_id: int):
     customer = db.get_or_404(Customer, customer_id, options=queries.customer_detail_options())
     counts = loan_counts_by_status(db.session, customer_id=customer.id)
     groups = chosen_groups(request.args.getlist("timeline"))
+    today = clock.lender_today()
+    timeline = customer_timeline(
+        db.session,
+        customer.id,
+        kinds=groups,
+        page=page_number("timeline_page"),
+        per_page=per_page(),
+        as_of=today,
+    )
     return render_template(
         "customers/detail.html",
         customer=customer,
+        summary=customer_summary(db.session, customer.id, today),
+        status_counts=counts,
         loans=customer_loans(db.session, customer.id),
         counts={status: count for status, count in counts.items() if count},
         loan_count=sum(counts.values()),
@@ -47,14 +60,8 @@ def detail(customer_id: int):
         ),
         access=login_state(db.session, customer, at=clock.utc_now()),
         timeline_groups=groups,
-        timeline=customer_timeline(
-            db.session,
-            customer.id,
-            kinds=groups,
-            page=page_number("timeline_page"),
-            per_page=per_page(),
-            as_of=clock.lender_today(),
-        ),
+        timeline=timeline,
+        promise_states=promise_states(db.session, timeline.promise_ids, today),
     )
 
 

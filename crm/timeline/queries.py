@@ -116,6 +116,15 @@ class TimelinePage:
     def has_prev(self) -> bool:
         return self.page > 1
 
+    @property
+    def promise_ids(self) -> list[int]:
+        """The contacts on the page that are promises to pay (their state is the payments')."""
+        return [
+            entry.contact.id
+            for entry in self.entries
+            if entry.contact is not None and entry.contact.is_promise
+        ]
+
 
 def customer_timeline(
     session: Session,

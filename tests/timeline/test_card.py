@@ -55,7 +55,7 @@ def test_the_card_tells_what_happened_newest_first(story, staff_client):
     note, promise = lines(html, "contact")
     assert note == "Note — Reached 4/1/25, 12:00 PM · Petro Manager"
     assert promise == (
-        f"Call — promised to pay UAH 500.00 by Mar 27, 2025 — loan #{behind} "
+        f"Call — promised to pay UAH 500.00 by Mar 27, 2025 Broken — loan #{behind} "
         "Will pay after payday. 3/20/25, 1:00 PM · Petro Manager"
     )
     repaid = story.repaid.id

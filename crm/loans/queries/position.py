@@ -1,5 +1,6 @@
-"""Where a customer stands with all their loans on a day: the figures of the customer card's
-summary strip, in one query however many loans and installments there are."""
+"""Where a customer stands on a day: the figures of the customer card's summary strip — all
+their loans in one query however many loans and installments there are, and the last
+contact, the open promise and the next task in one query each."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,9 +9,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.contacts.queries import PromiseRow, last_contacts, open_promises
 from crm.lending.status import LoanStatus
 from crm.loans.queries.portfolio import cents, from_cents, unpaid_cents
-from crm.models import Installment, Loan
+from crm.models import Installment, Interaction, Loan, Task
+from crm.tasks.queries import next_tasks
 
 
 @dataclass(frozen=True)
@@ -74,4 +77,26 @@ def customer_position(session: Session, customer_id: int, as_of: date) -> Custom
         oldest_unpaid_due_on=oldest,
         next_due_on=next_on,
         next_due_amount=from_cents(next_amount),
+    )
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """The card's summary strip: the loans' position and the collector's latest."""
+
+    position: CustomerPosition
+    last_contact: Interaction | None
+    #: The latest promise to pay still open on the day.
+    open_promise: PromiseRow | None
+    #: The open task due first about the customer.
+    next_task: Task | None
+
+
+def customer_summary(session: Session, customer_id: int, as_of: date) -> CustomerSummary:
+    """The customer's summary on `as_of`: four queries, whatever the data."""
+    return CustomerSummary(
+        position=customer_position(session, customer_id, as_of),
+        last_contact=last_contacts(session, [customer_id]).get(customer_id),
+        open_promise=open_promises(session, as_of, customer_ids=[customer_id]).get(customer_id),
+        next_task=next_tasks(session, customer_ids=[customer_id]).get(customer_id),
     )
