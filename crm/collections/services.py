@@ -12,8 +12,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from crm.collections import queries
-from crm.collections.queries import REMIND_BEFORE, Reminder
+from crm.collections.queries import (
+    CATCH_UP,
+    REMIND_BEFORE,
+    Reminder,
+    bucket_entries,
+    customers_without_email,
+    existing_dedupe_keys,
+    existing_origins,
+    managers_of,
+    reminders,
+)
 from crm.contacts.queries import broken_promises
 from crm.i18n.formats import day
 from crm.i18n.labels import BUCKET_LABELS
@@ -51,9 +60,9 @@ def run_daily(session: Session, as_of: date) -> DailyRun:
 def follow_up_broken_promises(session: Session, run: DailyRun) -> None:
     """A task for the customer's manager (else the contact's author) per promise broken
     within the catch-up window, due on the run's day."""
-    promises = broken_promises(session, run.as_of, due_since=run.as_of - queries.CATCH_UP)
-    done = queries.existing_origins(session, [f"promise:{p.interaction_id}" for p in promises])
-    managers = queries.managers_of(session, {promise.customer_id for promise in promises})
+    promises = broken_promises(session, run.as_of, due_since=run.as_of - CATCH_UP)
+    done = existing_origins(session, [f"promise:{p.interaction_id}" for p in promises])
+    managers = managers_of(session, {promise.customer_id for promise in promises})
     for promise in promises:
         origin = f"promise:{promise.interaction_id}"
         if origin in done:
@@ -85,8 +94,8 @@ def follow_up_broken_promises(session: Session, run: DailyRun) -> None:
 
 def follow_up_bucket_entries(session: Session, run: DailyRun) -> None:
     """A task per loan that entered a worse bucket within the catch-up window."""
-    entries = queries.bucket_entries(session, run.as_of)
-    done = queries.existing_origins(session, [entry.origin for entry in entries])
+    entries = bucket_entries(session, run.as_of)
+    done = existing_origins(session, [entry.origin for entry in entries])
     for entry in entries:
         if entry.origin in done:
             continue
@@ -117,18 +126,18 @@ def remind_customers(session: Session, run: DailyRun) -> None:
     """E-mail customers whose installment falls due in REMIND_BEFORE, and those whose
     installment became late today; customers without an e-mail are counted, not reminded."""
     for kind, before in REMINDERS.items():
-        candidates = queries.reminders(session, run.as_of + before)
+        candidates = reminders(session, run.as_of + before)
         keys = {
             reminder.installment_id: f"reminder:{kind}:{reminder.installment_id}"
             for reminder in candidates
         }
-        sent = queries.existing_dedupe_keys(session, list(keys.values()))
+        sent = existing_dedupe_keys(session, list(keys.values()))
         for reminder in candidates:
             key = keys[reminder.installment_id]
             if key not in sent:
                 queue_reminder(session, kind, reminder, dedupe_key=key)
                 run.reminders[kind] += 1
-    run.no_email = queries.customers_without_email(
+    run.no_email = customers_without_email(
         session, [run.as_of + before for before in REMINDERS.values()]
     )
 
