@@ -35,6 +35,7 @@ from crm.loans.forms import (
 from crm.loans.queries.loans import LoanFilters, loan_detail_options, loans_list, sort_key
 from crm.loans.queries.servicing import loan_servicing, schedule_preview
 from crm.loans.services import lifecycle, payments
+from crm.mine import mine_manager_id
 from crm.models import Loan, Payment, Role
 from crm.paging import page_number, paginate, per_page
 from crm.products.queries import product_names
@@ -276,7 +277,7 @@ def loan_filters() -> LoanFilters:
         product_id=request.args.get("product", type=int),
         created_from=lender_day_start(first) if first else None,
         created_until=lender_day_start(last + timedelta(days=1)) if last else None,
-        manager_id=current_user.id if request.args.get("mine") == "1" else None,
+        manager_id=mine_manager_id(),
     )
 
 
