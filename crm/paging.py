@@ -29,12 +29,23 @@ def per_page() -> int:
     return current_app.config["PER_PAGE"]
 
 
-def paginate(statement: Select, *, capped: bool = False) -> Pagination:
+def paginate(
+    statement: Select, *, capped: bool = False, count_of: Select | None = None
+) -> Pagination:
     """PER_PAGE rows of `statement`; a page that is not a number is page 1, one past the end 404.
 
     `capped` counts at most COUNT_LIMIT rows (CappedPagination): for lists of a table that
-    grows without end, such as the loans.
+    grows without end, such as the loans. `count_of` is counted instead of `statement`: the
+    same rows without the costly columns a page shows (CountedPagination).
     """
+    if count_of is not None:
+        return CountedPagination(
+            select=statement,
+            session=db.session(),
+            page=page_number(),
+            per_page=per_page(),
+            count_of=count_of,
+        )
     if not capped:
         return db.paginate(statement, page=page_number(), per_page=per_page())
     return CappedPagination(
@@ -59,3 +70,12 @@ class CappedPagination(SelectPagination):
     @property
     def has_next(self) -> bool:
         return super().has_next or (self.more and len(self.items) == self.per_page)
+
+
+class CountedPagination(SelectPagination):
+    """A page whose total is counted from another statement with the same rows: the
+    database then need not work out a page's columns for every row to count them."""
+
+    def _query_count(self) -> int:
+        rows = self._query_args["count_of"].order_by(None).subquery()
+        return self._query_args["session"].execute(select(func.count()).select_from(rows)).scalar()

@@ -2,8 +2,8 @@
 
 import re
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from crm.models import Customer
 from crm.models.customer import NAME_ORDER
@@ -69,18 +69,20 @@ def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
     empty search.
 
     Each word is a prefix of a word of the name (any case, any apostrophe, any order), part
-    of the phone of at least MIN_PHONE_DIGITS digits typed any usual way, the whole e-mail
-    (any case) or the whole tax id. Each is a range of ix_customer_search_terms_term or the
-    tax id's unique index, never a scan of the customers.
+    of the phone of at least MIN_PHONE_DIGITS digits typed any usual way, the start of the
+    e-mail (any case: "olena.k" as a picker is typed) or the whole tax id. Each is a range of
+    ix_customer_search_terms_term or the tax id's unique index, never a scan of the customers.
     """
     conditions = []
     for word in search_words(query):
+        email = _with_term(_prefix(EMAIL + word.casefold()))
         if "@" in word:
-            conditions.append(_with_term(CustomerSearchTerm.term == EMAIL + word.casefold()))
+            conditions.append(email)
         elif word.isascii() and word.isdigit():
             conditions.append(_digits_match(word))
         else:
-            conditions.extend(_with_term(_prefix(NAME + part)) for part in name_words(word))
+            names = [_with_term(_prefix(NAME + part)) for part in name_words(word)]
+            conditions.append(or_(and_(*names), email) if names else email)
     return conditions[:MAX_TERMS]
 
 
@@ -90,19 +92,29 @@ def _prefix(prefix: str) -> ColumnElement[bool]:
 
 
 def _with_term(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return Customer.id.in_(select(CustomerSearchTerm.customer_id).where(or_(*conditions)))
+    return Customer.id.in_(_term_owners(*conditions))
+
+
+def _term_owners(*conditions: ColumnElement[bool]) -> Select:
+    return select(CustomerSearchTerm.customer_id).where(or_(*conditions))
 
 
 def _digits_match(digits: str) -> ColumnElement[bool]:
-    """A tax id, or part of a phone typed with or without +380, 380 or the leading 0."""
+    """A tax id, or part of a phone typed with or without +380, 380 or the leading 0.
+
+    One IN over a UNION, not an OR of two conditions: PostgreSQL plans an OR of an IN and an
+    equality as a filter over every customer (or every loan, in the loans list)."""
     numbers = {digits, national_digits(digits), digits.removeprefix("0")}
     ranges = [
         _prefix(PHONE + number) for number in sorted(numbers) if len(number) >= MIN_PHONE_DIGITS
     ]
-    matches = [_with_term(*ranges)] if ranges else []
+    owners = [_term_owners(*ranges)] if ranges else []
     if len(digits) == TAX_ID_DIGITS:
-        matches.append(Customer.tax_id == digits)
-    return or_(*matches) if matches else false()
+        taxpayer = aliased(Customer)
+        owners.append(select(taxpayer.id).where(taxpayer.tax_id == digits))
+    if not owners:
+        return false()
+    return Customer.id.in_(union(*owners) if len(owners) > 1 else owners[0])
 
 
 def search_terms(query: str | None) -> list[str]:

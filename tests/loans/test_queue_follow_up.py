@@ -197,3 +197,33 @@ def test_query_count_does_not_grow_with_contacts_promises_and_tasks(
     with count_queries() as large:
         assert staff_client.get(URL, query_string={"sort": "next"}).status_code == 200
     assert large.count == small.count
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"promise_broken": True},
+        {"not_contacted_since": "week"},
+        {"promise_broken": True, "not_contacted_since": "week"},
+    ],
+)
+def test_what_the_pages_count_is_what_the_queue_lists(app, filters):
+    from crm.loans.queries import overdue as queue
+
+    # 10: nothing; 20: a broken promise made lately; 30: the same and a call since;
+    # 40: a broken promise made 9 days ago and nothing since.
+    for days in (10, 20, 30, 40):
+        loan = overdue_loan(days)
+        if days > 10:
+            promise(loan, "100.00", -1, ago=timedelta(days=9 if days == 40 else 5))
+        if days == 30:
+            contact(loan, ago=timedelta(days=2))
+    db.session.commit()
+    if filters.get("not_contacted_since"):
+        filters = {**filters, "not_contacted_since": utc_now() - timedelta(days=7)}
+    today = lender_today()
+    listed = db.session.scalars(queue.overdue_queue(today, **filters)).all()
+    counted = db.session.scalars(queue.overdue_rows(today, **filters)).all()
+    assert sorted(row.loan_id for row in listed) == sorted(counted)
+    assert listed

@@ -97,6 +97,11 @@ def test_part_of_an_email_is_not_enough(staff_client, maryana):
     assert customers_found(staff_client, "koval@example.com") == []
 
 
+@pytest.mark.parametrize("query", ["maryana.kov", "Maryana.Koval@Exa", "MARYANA"])
+def test_the_start_of_an_email_finds_as_a_picker_is_typed(staff_client, maryana, query):
+    assert customers_found(staff_client, query) == [maryana.id]
+
+
 def test_tax_id_exactly(staff_client, maryana):
     assert customers_found(staff_client, "3344556677") == [maryana.id]
     assert customers_found(staff_client, "3344556678") == []

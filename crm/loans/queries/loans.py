@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, case, func, select, union
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
 from crm.customers.queries import clean_query, customer_matches
 from crm.lending.status import LoanStatus
@@ -76,10 +76,19 @@ def loans_found(query: str | None) -> ColumnElement[bool] | None:
     if number is not None and not text[0].isdigit():
         # "#123" and "№123" are loan numbers and nothing else.
         return Loan.id == number
-    found = [Loan.id == number] if number is not None else []
-    if customers := customer_matches(text):
-        found.append(Loan.customer_id.in_(select(Customer.id).where(*customers)))
-    return or_(*found) if found else None
+    customers = customer_matches(text)
+    if not customers:
+        return None if number is None else Loan.id == number
+    if number is None:
+        return Loan.customer_id.in_(select(Customer.id).where(*customers))
+    # One IN over a UNION, not an OR: PostgreSQL would filter every loan for the OR.
+    listed = aliased(Loan)
+    return Loan.id.in_(
+        union(
+            select(listed.id).where(listed.id == number),
+            select(listed.id).where(listed.customer_id.in_(select(Customer.id).where(*customers))),
+        )
+    )
 
 
 def _filter_conditions(filters: LoanFilters) -> list[ColumnElement[bool]]:

@@ -211,3 +211,21 @@ def _per_loan(as_of: date, loans: list[ColumnElement[bool]]) -> Subquery:
 def most_overdue(session: Session, as_of: date | None = None, limit: int = 10) -> list[OverdueLoan]:
     """The `limit` loans longest past due on `as_of` (default: the lender's today)."""
     return list(session.scalars(overdue_queue(as_of or lender_today()).limit(limit)))
+
+
+def overdue_rows(
+    as_of: date,
+    *,
+    bucket: Bucket | None = None,
+    manager_id: int | None = None,
+    not_contacted_since: datetime | None = None,
+    promise_broken: bool = False,
+) -> Select:
+    """The ids of the loans overdue_queue() lists with the same filters: what its pages count."""
+    statement = select(Loan.id).select_from(Loan)
+    if promise_broken:
+        statement = follow_up.join(statement)
+    return statement.where(
+        *_queue_filters(as_of, bucket, manager_id),
+        *follow_up.filters(as_of, not_contacted_since, promise_broken),
+    )

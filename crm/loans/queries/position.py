@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.contacts.queries import PromiseRow, last_contacts, open_promises
@@ -42,41 +42,32 @@ class CustomerPosition:
 
 
 def customer_position(session: Session, customer_id: int, as_of: date) -> CustomerPosition:
-    """The customer's position on `as_of`, in one query (scalar subqueries on indexed keys)."""
-    active = (Loan.customer_id == customer_id, Loan.status == LoanStatus.ACTIVE)
-    unpaid = (
-        select()
-        .select_from(Installment)
-        .join(Loan, Loan.id == Installment.loan_id)
-        .where(*active, Installment.due_date >= Loan.oldest_unpaid_due_on)
-    )
-    owing = Installment.paid_on.is_(None)
-    next_due_on = (
-        unpaid.add_columns(func.min(Installment.due_date))
-        .where(Installment.due_date >= as_of, owing)
-        .scalar_subquery()
-    )
-    row = session.execute(
+    """The customer's position on `as_of`, in one query: the installments not fully paid of
+    the customer's loans, found through the loans' customer index (the rows are that one
+    customer's open schedule rows, whatever the size of the book), added up here."""
+    rows = session.execute(
         select(
-            select(func.sum(cents(Loan.principal_outstanding))).where(*active).scalar_subquery(),
-            select(func.min(Loan.oldest_unpaid_due_on)).where(*active).scalar_subquery(),
-            unpaid.add_columns(func.sum(unpaid_cents()))
-            .where(Installment.due_date < as_of)
-            .scalar_subquery(),
-            next_due_on,
-            unpaid.add_columns(func.sum(unpaid_cents()))
-            .where(Installment.due_date == next_due_on)
-            .scalar_subquery(),
+            Loan.status,
+            Installment.due_date,
+            cents(Installment.principal - Installment.principal_paid),
+            unpaid_cents(),
         )
-    ).one()
-    outstanding, oldest, overdue, next_on, next_amount = row
+        .select_from(Loan)
+        .join(Installment, Installment.loan_id == Loan.id)
+        # The status is checked below, not here: with it in the WHERE clause SQLite reads the
+        # whole book through ix_loans_status_oldest_unpaid_due_on instead of this customer.
+        .where(Loan.customer_id == customer_id, Installment.paid_on.is_(None))
+    ).all()
+    owed = [row for row in rows if row.status == LoanStatus.ACTIVE]
+    upcoming = [row for row in owed if row.due_date >= as_of]
+    next_on = min((row.due_date for row in upcoming), default=None)
     return CustomerPosition(
         as_of=as_of,
-        outstanding_principal=from_cents(outstanding),
-        overdue_amount=from_cents(overdue),
-        oldest_unpaid_due_on=oldest,
+        outstanding_principal=from_cents(sum(row[2] for row in owed)),
+        overdue_amount=from_cents(sum(row[3] for row in owed if row.due_date < as_of)),
+        oldest_unpaid_due_on=min((row.due_date for row in owed), default=None),
         next_due_on=next_on,
-        next_due_amount=from_cents(next_amount),
+        next_due_amount=from_cents(sum(row[3] for row in upcoming if row.due_date == next_on)),
     )
 
 

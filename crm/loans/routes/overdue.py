@@ -27,15 +27,15 @@ def overdue():
     manager_id = manager_arg(request.args.get("manager"))
     quiet = flag_arg("no_contact")
     broken = flag_arg("promise", "broken")
+    filters = {
+        "bucket": bucket,
+        "manager_id": manager_id,
+        "not_contacted_since": utc_now() - QUIET_FOR if quiet else None,
+        "promise_broken": broken,
+    }
     page = paginate(
-        queue.overdue_queue(
-            as_of,
-            sort=sort,
-            bucket=bucket,
-            manager_id=manager_id,
-            not_contacted_since=utc_now() - QUIET_FOR if quiet else None,
-            promise_broken=broken,
-        )
+        queue.overdue_queue(as_of, sort=sort, **filters),
+        count_of=queue.overdue_rows(as_of, **filters),
     )
     return render_template(
         "loans/overdue.html",
