@@ -85,6 +85,8 @@ def test_a_broken_promise_from_the_queue_becomes_a_task(page: Page, live_server,
     contact = page.locator("#timeline #timeline-entries li", has_text=NOTE)
     expect(contact).to_have_attribute("data-loan", loan_id)
     expect(contact).to_contain_text(f"{PROMISED}.00")
+    expect(contact.locator("[data-promise-state]")).to_have_attribute("data-promise-state", "open")
+    expect(page.locator("#summary-promise")).to_contain_text(f"#{loan_id}")
 
     flask(live_env, "collections", "daily", "--as-of", (due_on + timedelta(days=1)).isoformat())
 
