@@ -139,16 +139,24 @@ def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The base URL of gunicorn serving a migrated database with a little demo data."""
+def live_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of the live server (its database among it): `flask(live_env, …)` runs
+    a command, such as the day's collections run, against the database the browser sees."""
     database = tmp_path_factory.mktemp("live") / "crm.sqlite3"
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "CRM_CONFIG": "development",
         # Random: a key written in the code is refused (crm/secret_key.py).
         "SECRET_KEY": secrets.token_urlsafe(32),
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env) -> Iterator[str]:
+    """The base URL of gunicorn serving a migrated database with a little demo data."""
+    env = live_env
+    database = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
     flask(env, "db", "upgrade")
     flask(env, "demo", "load", "--customers", "40")
     port = free_port()
