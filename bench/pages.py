@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 CUSTOMER_EMAIL = "customer@demo.crm"
+MANAGER_EMAIL = "manager@demo.crm"
 
 
 def pages_to_time(app) -> list[tuple[str, str]]:
@@ -54,6 +55,7 @@ def pages_to_time(app) -> list[tuple[str, str]]:
         ("overdue 90+, page 3", "/loans/overdue?bucket=90%2B&page=3"),
         ("products", "/products/"),
         ("admin customers by last name", "/admin/customer/?sort=0"),
+        *officer_pages(app),
     ]
 
 
@@ -79,6 +81,46 @@ def search_pages(customer, loan_id: int) -> list[tuple[str, str]]:
         ("loans: by customer name", "/loans/?sort=customer"),
         ("loans: active, a month", "/loans/?status=active&from=2026-01-01&to=2026-01-31"),
         ("loans: my customers, oldest first", "/loans/?mine=1&sort=created"),
+    ]
+
+
+def officer_pages(app) -> list[tuple[str, str]]:
+    """(label, URL) of a loan officer's day (issue 12), as the demo manager sees it: the card
+    of one of their customers with an overdue loan and the most contacts (crm/demo/follow_up.py
+    draws them), its timeline filtered and paged, the overdue queue's sorts and filters (its
+    default order is timed with the other pages), and their tasks."""
+    from sqlalchemy import func, select
+
+    from crm.clock import lender_today
+    from crm.extensions import db
+    from crm.lending.status import LoanStatus
+    from crm.models import Customer, Interaction, Loan, User
+
+    with app.app_context():
+        manager_id = db.session.scalar(select(User.id).where(User.email == MANAGER_EMAIL))
+        overdue = select(Loan.customer_id).where(
+            Loan.status == LoanStatus.ACTIVE, Loan.oldest_unpaid_due_on < lender_today()
+        )
+        customer_id = db.session.scalar(
+            select(Interaction.customer_id)
+            .join(Customer, Customer.id == Interaction.customer_id)
+            .where(Customer.manager_id == manager_id, Interaction.customer_id.in_(overdue))
+            .group_by(Interaction.customer_id)
+            .order_by(func.count().desc(), Interaction.customer_id)
+            .limit(1)
+        )
+        db.session.remove()
+    card = f"/customers/{customer_id}"
+    return [
+        ("officer: card, overdue with contacts", card),
+        ("officer: card, timeline payments", f"{card}?timeline=payments"),
+        ("officer: card, timeline page 2", f"{card}?timeline_page=2"),
+        ("officer: overdue by next action", "/loans/overdue?sort=next"),
+        ("officer: overdue, no contact in 7 days", "/loans/overdue?no_contact=1"),
+        ("officer: overdue, promise broken", "/loans/overdue?promise=broken"),
+        ("officer: overdue, mine", f"/loans/overdue?manager={manager_id}"),
+        ("officer: my tasks", "/tasks/"),
+        ("officer: my tasks, done", "/tasks/?done=1"),
     ]
 
 

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pages import CUSTOMER_EMAIL, account_pages, pages_to_time
+from pages import CUSTOMER_EMAIL, MANAGER_EMAIL, account_pages, pages_to_time
 
 ROOT = Path(__file__).resolve().parents[1]
-MANAGER_EMAIL = "manager@demo.crm"
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -48,6 +47,7 @@ class PageRun:
     median_ms: float
     p95_ms: float
     queries: int
+    statements: list[str]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,6 +75,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-load",
         action="store_true",
         help="do not load demo data: time the pages of an already loaded --database-url",
+    )
+    parser.add_argument(
+        "--sql-log",
+        type=Path,
+        help="write the SQL statements of each page's last request to this file",
     )
     parser.add_argument(
         "--keep",
@@ -176,6 +181,7 @@ def time_pages(app, requests: int, email: str, pages: list[tuple[str, str]]) -> 
                     median_ms=statistics.median(samples),
                     p95_ms=statistics.quantiles(samples, n=20)[18],
                     queries=len(statements),
+                    statements=list(statements),
                 )
             )
     finally:
@@ -286,6 +292,16 @@ def page_rows(pages: list[PageRun]) -> list[str]:
     ]
 
 
+def sql_log(pages: list[PageRun]) -> str:
+    """Each page's label and URL, then the statements of one request, one a line."""
+    blocks = []
+    for p in pages:
+        lines = [f"## {p.label}: {p.url} ({p.queries} queries)"]
+        lines += [" ".join(statement.split()) for statement in p.statements]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
 def max_rss_self_mb() -> float:
     import resource
 
@@ -315,6 +331,9 @@ def main(argv: list[str] | None = None) -> None:
     account = time_pages(app, args.requests, CUSTOMER_EMAIL, account_pages(app))
     dialect = database_url.split(":", 1)[0].split("+", 1)[0]
     print(report(dialect, load, rows, pages, account, args.requests, analyzed))
+
+    if args.sql_log is not None:
+        args.sql_log.write_text(sql_log([*pages, *account]), encoding="utf-8")
 
     if scratch is not None:
         if args.keep:
