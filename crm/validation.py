@@ -46,6 +46,12 @@ class FieldError(ValueError):
         self.field = field
         self.message = message
 
+    def show_in(self, form) -> None:
+        """Put the message beside the form's field it names (a WTForms form), or above the
+        form when it has no such field."""
+        errors = form[self.field].errors if self.field in form else form.form_errors
+        errors.append(self.message)
+
 
 class TakenError(FieldError):
     """A value that must be unique and that another record (`record_id`) already has. The

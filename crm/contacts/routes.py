@@ -51,8 +51,7 @@ def new(customer_id: int):
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
-            errors = form[error.field].errors if error.field in form else form.form_errors
-            errors.append(error.message)
+            error.show_in(form)
         else:
             flash(_("The contact is logged."), "success")
             return redirect(back)

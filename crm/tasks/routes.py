@@ -67,8 +67,7 @@ def new():
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
-            errors = form[error.field].errors if error.field in form else form.form_errors
-            errors.append(error.message)
+            error.show_in(form)
         else:
             flash(_("Task “%(title)s” is added.", title=title), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("tasks.index"))

@@ -49,8 +49,7 @@ def apply():
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
-            errors = form[error.field].errors if error.field in form else form.form_errors
-            errors.append(error.message)
+            error.show_in(form)
         else:
             flash(
                 _(

@@ -37,8 +37,7 @@ def new_application():
             db.session.commit()
         except FieldError as error:
             db.session.rollback()
-            errors = form[error.field].errors if error.field in form else form.form_errors
-            errors.append(error.message)
+            error.show_in(form)
         else:
             flash(_("Application %(number)s is saved.", number=number), "success")
             return redirect(url_for("loans.detail", loan_id=loan_id))
