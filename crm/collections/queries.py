@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.lending.delinquency import BUCKET_DAYS, Bucket, bucket_for
@@ -47,7 +47,8 @@ class Reminder:
     loan_id: int
     due_date: date
     amount: Decimal
-    email: str
+    #: None when the customer has no e-mail.
+    email: str | None
     customer_name: str
     #: The customer's language when they have a login, else the default one.
     locale: str | None
@@ -95,7 +96,8 @@ def bucket_entries(session: Session, as_of: date) -> list[BucketEntry]:
 
 
 def reminders(session: Session, due_date: date) -> list[Reminder]:
-    """Unpaid installments due on `due_date` of active loans whose customer has an e-mail."""
+    """Unpaid installments due on `due_date` of active loans, with their customer's e-mail
+    (None for a customer who has none: counted by the run, not reminded)."""
     rows = session.execute(
         select(
             Installment.id,
@@ -116,7 +118,6 @@ def reminders(session: Session, due_date: date) -> list[Reminder]:
             Installment.due_date == due_date,
             Installment.paid_on.is_(None),
             Loan.status == LoanStatus.ACTIVE,
-            Customer.email.is_not(None),
         )
         .order_by(Installment.id)
     )
@@ -133,22 +134,6 @@ def reminders(session: Session, due_date: date) -> list[Reminder]:
         )
         for row in rows
     ]
-
-
-def customers_without_email(session: Session, due_dates: list[date]) -> int:
-    """How many unpaid installments due on those days cannot be reminded: no e-mail."""
-    return session.scalar(
-        select(func.count())
-        .select_from(Installment)
-        .join(Loan, Loan.id == Installment.loan_id)
-        .join(Customer, Customer.id == Loan.customer_id)
-        .where(
-            Installment.due_date.in_(due_dates),
-            Installment.paid_on.is_(None),
-            Loan.status == LoanStatus.ACTIVE,
-            Customer.email.is_(None),
-        )
-    )
 
 
 def existing_origins(session: Session, origins: list[str]) -> set[str]:

@@ -17,7 +17,6 @@ from crm.collections.queries import (
     REMIND_BEFORE,
     Reminder,
     bucket_entries,
-    customers_without_email,
     existing_dedupe_keys,
     existing_origins,
     managers_of,
@@ -126,7 +125,9 @@ def remind_customers(session: Session, run: DailyRun) -> None:
     """E-mail customers whose installment falls due in REMIND_BEFORE, and those whose
     installment became late today; customers without an e-mail are counted, not reminded."""
     for kind, before in REMINDERS.items():
-        candidates = reminders(session, run.as_of + before)
+        due = reminders(session, run.as_of + before)
+        candidates = [reminder for reminder in due if reminder.email is not None]
+        run.no_email += len(due) - len(candidates)
         keys = {
             reminder.installment_id: f"reminder:{kind}:{reminder.installment_id}"
             for reminder in candidates
@@ -137,9 +138,6 @@ def remind_customers(session: Session, run: DailyRun) -> None:
             if key not in sent:
                 queue_reminder(session, kind, reminder, dedupe_key=key)
                 run.reminders[kind] += 1
-    run.no_email = customers_without_email(
-        session, [run.as_of + before for before in REMINDERS.values()]
-    )
 
 
 def queue_reminder(session: Session, kind: str, reminder: Reminder, *, dedupe_key: str) -> None:
