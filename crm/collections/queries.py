@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from crm.lending.delinquency import BUCKET_DAYS, Bucket, bucket_for
 from crm.lending.status import LoanStatus
 from crm.loans.queries.portfolio import from_cents, unpaid_cents
-from crm.models import Customer, Installment, Loan, OutboxMessage, Task, User
+from crm.models import Customer, Installment, Loan, OutboxMessage, User
 
 #: A run that was missed (a holiday, a failed cron) is caught up by the next one, for events
 #: of the last this many days; older ones are left alone, so that a first run on an old book
@@ -134,13 +134,6 @@ def reminders(session: Session, due_date: date) -> list[Reminder]:
         )
         for row in rows
     ]
-
-
-def existing_origins(session: Session, origins: list[str]) -> set[str]:
-    """Which of these task origins the daily run has already added."""
-    if not origins:
-        return set()
-    return set(session.scalars(select(Task.origin).where(Task.origin.in_(origins))))
 
 
 def existing_dedupe_keys(session: Session, keys: list[str]) -> set[str]:

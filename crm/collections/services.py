@@ -18,7 +18,6 @@ from crm.collections.queries import (
     Reminder,
     bucket_entries,
     existing_dedupe_keys,
-    existing_origins,
     managers_of,
     reminders,
 )
@@ -60,12 +59,8 @@ def follow_up_broken_promises(session: Session, run: DailyRun) -> None:
     """A task for the customer's manager (else the contact's author) per promise broken
     within the catch-up window, due on the run's day."""
     promises = broken_promises(session, run.as_of, due_since=run.as_of - CATCH_UP)
-    done = existing_origins(session, [f"promise:{p.interaction_id}" for p in promises])
     managers = managers_of(session, {promise.customer_id for promise in promises})
     for promise in promises:
-        origin = f"promise:{promise.interaction_id}"
-        if origin in done:
-            continue
         assignee_id = managers.get(promise.customer_id) or promise.author_id
         if assignee_id is None:
             run.unassigned += 1
@@ -76,7 +71,8 @@ def follow_up_broken_promises(session: Session, run: DailyRun) -> None:
                 date=day(promise.due_on),
                 loan=promise.loan_id,
             )
-        add_task(
+        # add_task adds nothing (None) for an origin an earlier run has used.
+        task = add_task(
             session,
             title=title,
             due_on=run.as_of,
@@ -86,18 +82,14 @@ def follow_up_broken_promises(session: Session, run: DailyRun) -> None:
             customer_id=promise.customer_id,
             loan_id=promise.loan_id,
             interaction_id=promise.interaction_id,
-            origin=origin,
+            origin=f"promise:{promise.interaction_id}",
         )
-        run.promise_tasks += 1
+        run.promise_tasks += task is not None
 
 
 def follow_up_bucket_entries(session: Session, run: DailyRun) -> None:
     """A task per loan that entered a worse bucket within the catch-up window."""
-    entries = bucket_entries(session, run.as_of)
-    done = existing_origins(session, [entry.origin for entry in entries])
-    for entry in entries:
-        if entry.origin in done:
-            continue
+    for entry in bucket_entries(session, run.as_of):
         if entry.assignee_id is None:
             run.unassigned += 1
             continue
@@ -107,7 +99,7 @@ def follow_up_bucket_entries(session: Session, run: DailyRun) -> None:
                 loan=entry.loan_id,
                 bucket=str(BUCKET_LABELS[entry.bucket]),
             )
-        add_task(
+        task = add_task(
             session,
             title=title,
             due_on=run.as_of,
@@ -118,7 +110,7 @@ def follow_up_bucket_entries(session: Session, run: DailyRun) -> None:
             loan_id=entry.loan_id,
             origin=entry.origin,
         )
-        run.bucket_tasks += 1
+        run.bucket_tasks += task is not None
 
 
 def remind_customers(session: Session, run: DailyRun) -> None:
