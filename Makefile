@@ -36,6 +36,7 @@ migrate: $(VENV)/.installed
 
 demo: migrate
 	$(FLASK) demo load --if-empty
+	$(FLASK) reports month-ends
 
 ## Serve the CRM on http://$(HOST):$(PORT) with demo data (loaded on the first run).
 run: compile-translations demo

@@ -19,6 +19,7 @@ from crm.models import (
     OutboxMessage,
     Payment,
     PaymentAllocation,
+    PortfolioMonthEnd,
     Product,
     RecoveryCode,
     SecondFactor,
@@ -142,6 +143,10 @@ EXCLUDED: dict[type, str] = {
     CustomerSearchTerm: (
         "derived from the customer's name, phone and e-mail, whose changes the customer's "
         "events hold; rewritten by a mapper event on every such change"
+    ),
+    PortfolioMonthEnd: (
+        "figures computed from the ledger, whose every change the trail holds; deleted and "
+        "computed again whenever something is dated into a closed month"
     ),
     PaymentAllocation: (
         "how a payment was split is in the same request's events: the payment, and each "

@@ -1,5 +1,5 @@
 """Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …`, `audit …`,
-`outbox …` and `collections …`, a module per group."""
+`outbox …`, `collections …` and `reports …`, a module per group."""
 
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from crm.cli.collections import collections
 from crm.cli.demo import demo
 from crm.cli.loans import loans
 from crm.cli.outbox import outbox
+from crm.cli.reports import reports
 from crm.cli.users import users
 from crm.i18n.commands import use_catalogue_for_click
 
@@ -22,3 +23,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit)
     app.cli.add_command(outbox)
     app.cli.add_command(collections)
+    app.cli.add_command(reports)

@@ -262,6 +262,8 @@ class CustomerGenerator:
             "refusal_reason": None,
             "write_off_reason": None,
             "disbursed_on": None if decided_at is None else lender_date(decided_at),
+            "written_off_at": None,
+            "written_off_by_id": None,
         }
         return _loan_row(customer_id, plan, amount, term, status, created_at, decision)
 
@@ -324,6 +326,9 @@ class CustomerGenerator:
             "refusal_reason": reason,
             "write_off_reason": write_off_reason,
             "disbursed_on": disbursed_on,
+            # The servicer sets the day, once it knows when the payments stopped.
+            "written_off_at": None,
+            "written_off_by_id": decided_by if write_off_reason else None,
         }
 
 
@@ -337,7 +342,7 @@ def _loan_row(
     decision: dict,
 ) -> dict:
     """A loan's row as the bulk writer takes it; `decision` holds decided_at, decided_by_id,
-    refusal_reason, write_off_reason and disbursed_on."""
+    refusal_reason, write_off_reason, disbursed_on, written_off_at and written_off_by_id."""
     return {
         "customer_id": customer_id,
         "product_id": plan.id,

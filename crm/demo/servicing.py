@@ -48,6 +48,8 @@ LATE_DAYS = 20
 LATE_SHARE, PART_PAYMENT_SHARE = 0.35, 0.4
 #: Loans are written off after this long without payment.
 WRITE_OFF_AFTER = timedelta(days=180)
+#: When a demo loan is written off: 09:00 UTC, within the lender's working day in Kyiv.
+WRITE_OFF_TIME = time(9)
 #: How many days before the day of loading the showcase's running loan was paid in part.
 SHOWCASE_PART_PAID_DAYS_AGO = 3
 #: Payments are booked during office hours.
@@ -146,6 +148,7 @@ class Servicer:
             self._pay_off(account, loan["disbursed_on"])
         else:
             self._pay_until_default(account)
+            loan["written_off_at"] = self._write_off_moment(loan)
         self._write(loan, account, recorded_by_id)
 
     def _account(self, loan: dict, method: RepaymentMethod) -> _Account:
@@ -248,6 +251,16 @@ class Servicer:
         before_stop = sum(state.due_date < stop for state in account.states)
         self._pay_regularly(account, self.rng.randint(0, max(0, before_stop - 1)), stop, 0)
         self._pay_part(account, account.last_paid_on or stop - WRITE_OFF_AFTER, stop)
+
+    def _write_off_moment(self, loan: dict) -> datetime:
+        """A morning after the payments stopped (_pay_until_default) and after the money went
+        out, spread over two months by the loan's id so that the write-offs report has more
+        than one day; yesterday at the latest."""
+        day = max(
+            self.today - WRITE_OFF_AFTER + timedelta(days=loan["id"] % 60),
+            loan["disbursed_on"] + timedelta(days=1),
+        )
+        return datetime.combine(min(day, self.today - timedelta(days=1)), WRITE_OFF_TIME, UTC)
 
     def _write(self, loan: dict, account: _Account, recorded_by_id: int | None) -> None:
         first_installment_id = self._write_installments(loan["id"], account)

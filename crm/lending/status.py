@@ -30,6 +30,10 @@ TRANSITIONS: dict[LoanStatus, frozenset[LoanStatus]] = {
 }
 
 
+#: The statuses of a loan that was approved and disbursed: it has a schedule and payments.
+STARTED_STATUSES = frozenset({LoanStatus.ACTIVE, LoanStatus.FINISHED, LoanStatus.WRITTEN_OFF})
+
+
 class TransitionError(LendingError):
     """A status change the lifecycle does not allow."""
 

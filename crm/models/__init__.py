@@ -4,6 +4,7 @@ from crm.models.audit import AuditEvent
 from crm.models.customer import Customer
 from crm.models.interaction import ContactKind, ContactOutcome, Interaction
 from crm.models.loan import Loan
+from crm.models.month_end import PortfolioMonthEnd
 from crm.models.one_time_link import LinkPurpose, OneTimeLink
 from crm.models.outbox import OutboxMessage, OutboxStatus
 from crm.models.product import Product, ProductCategory
@@ -30,6 +31,7 @@ __all__ = [
     "OutboxStatus",
     "Payment",
     "PaymentAllocation",
+    "PortfolioMonthEnd",
     "Product",
     "ProductCategory",
     "RecoveryCode",

@@ -40,6 +40,11 @@ READ_ONLY = {
         "sends the e-mails waiting in the outbox and notes their delivery on their rows, "
         "which are out of the trail (crm/audit/registry.py); changes no record"
     ),
+    "reports portfolio": "prints the portfolio's figures as of a day; saves nothing",
+    "reports month-ends": (
+        "keeps figures computed from the ledger in portfolio_month_ends, which is out of "
+        "the trail (crm/audit/registry.py); changes no record"
+    ),
 }
 #: Groups of commands that change no business record, with the reason.
 READ_ONLY_GROUPS = {
@@ -52,6 +57,8 @@ READ_ONLY_GROUPS = {
 READ_ONLY_RUNS = {
     "loans quote": ["--amount", "10000", "--rate", "12", "--term", "12", "--method", "annuity"],
     "outbox deliver": ["--once"],
+    "reports portfolio": ["--format", "json"],
+    "reports month-ends": [],
 }
 
 

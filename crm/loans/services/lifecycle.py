@@ -16,6 +16,7 @@ from crm.lending.status import LoanStatus
 from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, User
 from crm.models.types import MAX_REASON
+from crm.reports.services import forget_month_ends
 from crm.validation import FieldError, required_text
 
 #: Why a step is refused when the loan is in the wrong status; one message per step, so
@@ -55,11 +56,13 @@ def start_loan(
     """
     lock_loan(session, loan, expected_version)
     status = _transition(loan, LoanStatus.ACTIVE)
-    _check_disbursement_date(loan, disbursed_on, today or lender_today())
+    today = today or lender_today()
+    _check_disbursement_date(loan, disbursed_on, today)
     # The schedule first: reading the product would flush a decision made before it, and
     # the loan's audit event would come in two halves.
     _write_schedule(session, loan, disbursed_on)
     _decide(loan, status, by)
+    forget_month_ends(session, disbursed_on, today)
     session.flush()
     return loan
 

@@ -20,6 +20,7 @@ from crm.loans.services.guards import lock_loan, wrong_status
 from crm.models import Installment, Loan, Payment, PaymentAllocation, User
 from crm.models.servicing import MAX_REFERENCE
 from crm.models.types import MAX_REASON
+from crm.reports.services import forget_month_ends
 from crm.validation import FieldError, check_money, required_text
 
 
@@ -59,7 +60,8 @@ def record_payment(
     moment are allocated one after the other, each seeing what the other paid, and the
     look-up of the reference sees a payment the other has just recorded under it.
     """
-    amount, paid_on, reference = _check_input(amount, paid_on, reference, today or lender_today())
+    today = today or lender_today()
+    amount, paid_on, reference = _check_input(amount, paid_on, reference, today)
     installments = lock_loan(session, loan)
     existing = _payment_by_reference(session, loan, reference)
     if existing is not None:
@@ -73,6 +75,7 @@ def record_payment(
     _apply(session, payment, installments, allocations)
     if _refresh_position(loan, installments).is_repaid:
         loan.status = lifecycle.transition(loan.status, LoanStatus.FINISHED)
+    forget_month_ends(session, paid_on, today)
     session.flush()
     return Posting(payment, created=True)
 
