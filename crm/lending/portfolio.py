@@ -13,6 +13,7 @@ Money is Decimal; every ratio is a percentage rounded to 0.01, half up, and None
 whole it divides by is zero (no portfolio has no PAR, rather than a PAR of 0 %).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -47,6 +48,24 @@ class PortfolioFigures:
     def par(self, days: int) -> Decimal | None:
         """PAR `days` as a percentage: PAR30 is par(30)."""
         return percent(self.at_risk.get(days, ZERO), self.outstanding)
+
+
+def combined(as_of: date, parts: Iterable[PortfolioFigures]) -> PortfolioFigures:
+    """The figures of the loans of all `parts` together (groups that share no loan)."""
+    parts = list(parts)
+    return PortfolioFigures(
+        as_of=as_of,
+        active_loans=sum(part.active_loans for part in parts),
+        outstanding=sum((part.outstanding for part in parts), ZERO),
+        overdue_loans=sum(part.overdue_loans for part in parts),
+        overdue_amount=sum((part.overdue_amount for part in parts), ZERO),
+        at_risk={
+            days: sum((part.at_risk.get(days, ZERO) for part in parts), ZERO) for days in PAR_DAYS
+        },
+        loans_at_risk={
+            days: sum(part.loans_at_risk.get(days, 0) for part in parts) for days in PAR_DAYS
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,7 @@ from crm.lending.delinquency import Bucket
 from crm.loans.queries.portfolio import portfolio
 from crm.loans.services.lifecycle import start_loan, write_off_loan
 from crm.loans.services.payments import record_payment, reverse_payment
-from crm.reports.queries.portfolio import (
-    aging,
-    portfolio_as_of,
-    portfolio_by_manager,
-    portfolio_by_product,
-)
+from crm.reports.queries.portfolio import portfolio_as_of, portfolio_report
 from tests.factories import CustomerFactory, LoanFactory, ProductFactory, UserFactory
 
 #: 10 000 at 12 % for 12 months, annuity (DESIGN.md's reference case): 888.49 a month.
@@ -186,16 +181,27 @@ def test_groups_and_buckets_add_up_to_the_whole(book):
     db.session.commit()
     book.pay(book.loan, PAYMENT, d(2, 15), "p1")
     day = d(4, 15)
-    whole = book.figures(day)
-    by_manager = portfolio_by_manager(db.session, day)
-    by_product = portfolio_by_product(db.session, day)
-    buckets = {row.bucket: row for row in aging(db.session, day)}
-    assert [group.figures.outstanding for group in by_manager] == [AFTER_ONE, Decimal("1000.00")]
-    assert sum(group.figures.outstanding for group in by_manager) == whole.outstanding
-    assert [group.figures for group in by_product] == [whole]
+    report = portfolio_report(db.session, day)
+    buckets = {group.key: group.figures for group in report.by_bucket}
+    assert report.total == book.figures(day)
+    assert [group.figures.outstanding for group in report.by_manager] == [
+        AFTER_ONE,
+        Decimal("1000.00"),
+    ]
+    assert [group.figures for group in report.by_product] == [report.total]
     # 31 days since 15 March and 54 since 20 February: both in 31–60.
-    assert buckets[Bucket.DPD_31_60].loans == 2
-    assert sum(row.outstanding for row in buckets.values()) == whole.outstanding
+    assert buckets[Bucket.DPD_31_60].active_loans == 2
+    assert list(buckets) == list(Bucket)
+    assert buckets[Bucket.CURRENT].active_loans == 0
+
+
+def test_a_report_filtered_by_manager_has_only_their_loans(book):
+    other_manager = UserFactory()
+    book.short.customer.manager = other_manager
+    db.session.commit()
+    report = portfolio_report(db.session, d(4, 15), manager_id=other_manager.id)
+    assert [group.name for group in report.by_manager] == [other_manager.full_name]
+    assert report.total.outstanding == Decimal("1000.00")
 
 
 def test_today_from_the_ledger_is_today_from_the_loans_stored_figures(app, runner):

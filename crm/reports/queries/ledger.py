@@ -62,28 +62,28 @@ def paid_by(as_of: date) -> Subquery:
 
 
 def positions(as_of: date, *where: ColumnElement[bool]) -> Subquery:
-    """One row per loan active at the end of `as_of` (and meeting `where`): its product, its
-    customer's manager, the principal it still owed (`outstanding`), the due date of its
+    """One row per loan active at the end of `as_of` (and meeting `where`, conditions on the
+    loan and its customer): the principal it still owed (`outstanding`), the due date of its
     oldest installment past due and unpaid (`oldest_overdue`, empty when none) and the
-    principal and interest past due (`overdue`), all money in cents."""
+    principal and interest past due (`overdue`), all money in cents. Join Loan on `loan_id`
+    for its product or customer: grouping by the installments' loan alone lets the database
+    add each loan's installments up as it reads them."""
     paid = paid_by(as_of)
     unpaid_principal = cents(Installment.principal) - func.coalesce(paid.c.principal, 0)
     unpaid = unpaid_principal + cents(Installment.interest) - func.coalesce(paid.c.interest, 0)
     past_due = Installment.due_date < as_of
     return (
         select(
-            Loan.id.label("loan_id"),
-            Loan.product_id.label("product_id"),
-            Customer.manager_id.label("manager_id"),
+            Installment.loan_id.label("loan_id"),
             func.sum(unpaid_principal).label("outstanding"),
             func.min(case((past_due & (unpaid > 0), Installment.due_date))).label("oldest_overdue"),
             func.sum(case((past_due, unpaid), else_=0)).label("overdue"),
         )
-        .join(Installment, Installment.loan_id == Loan.id)
+        .join(Loan, Loan.id == Installment.loan_id)
         .join(Customer, Customer.id == Loan.customer_id)
         .outerjoin(paid, paid.c.installment_id == Installment.id)
         .where(started_by(as_of), *where)
-        .group_by(Loan.id, Loan.product_id, Customer.manager_id)
+        .group_by(Installment.loan_id)
         .having(func.sum(unpaid) > 0)
         .subquery("positions")
     )

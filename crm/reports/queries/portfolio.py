@@ -1,18 +1,23 @@
 """The portfolio as of any day from the ledger: outstanding principal, arrears, PAR1/30/90,
-and the same split by product, by manager and by delinquency bucket, each in one query over
-the positions of crm.reports.queries.ledger."""
+and the same split by product, by manager and by delinquency bucket.
 
+Every split comes from one query over the positions of crm.reports.queries.ledger, grouped
+by product, manager and bucket at once: a few dozen rows, which Python adds up into the
+totals, the products, the managers and the buckets. Reading the ledger is the costly part
+(every installment of the loans active on the day), so it is read once for the whole report.
+"""
+
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, literal, select
+from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from crm.lending.delinquency import BUCKET_DAYS, Bucket
-from crm.lending.portfolio import PAR_DAYS, PortfolioFigures
+from crm.lending.portfolio import PAR_DAYS, PortfolioFigures, combined
 from crm.loans.queries.portfolio import from_cents
-from crm.models import Product, User
+from crm.models import Customer, Loan, Product, User
 from crm.reports.queries.ledger import group_filters, more_than_days_past_due, positions
 
 
@@ -59,60 +64,6 @@ def portfolio_as_of(
     return from_row(as_of, row)
 
 
-@dataclass(frozen=True)
-class GroupFigures:
-    """The figures of one group of loans: a product, a manager (None: no manager)."""
-
-    key: int | None
-    name: str
-    figures: PortfolioFigures
-
-
-def portfolio_by_product(
-    session: Session, as_of: date, *, manager_id: int | None = None
-) -> list[GroupFigures]:
-    """The portfolio at the end of `as_of` product by product, largest outstanding first."""
-    position = positions(as_of, *group_filters(manager_id=manager_id))
-    statement = (
-        select(Product.id, Product.name, *figure_columns(position, as_of))
-        .join(position, position.c.product_id == Product.id)
-        .group_by(Product.id, Product.name)
-    )
-    return _groups(session, statement, as_of)
-
-
-def portfolio_by_manager(
-    session: Session, as_of: date, *, product_id: int | None = None
-) -> list[GroupFigures]:
-    """The portfolio at the end of `as_of` by the customers' manager (customers without one
-    make a group of their own), largest outstanding first."""
-    position = positions(as_of, *group_filters(product_id=product_id))
-    name = func.coalesce(func.nullif(User.full_name, ""), User.email, literal(""))
-    statement = (
-        select(position.c.manager_id, name, *figure_columns(position, as_of))
-        .select_from(position)
-        .outerjoin(User, User.id == position.c.manager_id)
-        .group_by(position.c.manager_id, User.full_name, User.email)
-    )
-    return _groups(session, statement, as_of)
-
-
-def _groups(session: Session, statement: Select, as_of: date) -> list[GroupFigures]:
-    groups = [
-        GroupFigures(key=key, name=name, figures=from_row(as_of, figures))
-        for key, name, *figures in session.execute(statement)
-    ]
-    return sorted(groups, key=lambda group: (-group.figures.outstanding, group.name))
-
-
-@dataclass(frozen=True)
-class BucketFigures:
-    bucket: Bucket
-    loans: int
-    outstanding: Decimal
-    overdue_amount: Decimal
-
-
 def bucket_of(position: Subquery, as_of: date) -> ColumnElement[str]:
     """The delinquency bucket of a position at the end of `as_of`, as its Bucket value."""
     whens = [(position.c.oldest_overdue.is_(None), Bucket.CURRENT.value)]
@@ -122,34 +73,98 @@ def bucket_of(position: Subquery, as_of: date) -> ColumnElement[str]:
     return case(*whens, else_=Bucket.DPD_OVER_90.value)
 
 
-def aging(
+@dataclass(frozen=True)
+class Group:
+    """The figures of one group of loans: a product, a manager (key None: the customers
+    without one), a bucket."""
+
+    key: Hashable
+    name: str
+    figures: PortfolioFigures
+
+
+@dataclass(frozen=True)
+class _Cell:
+    product: tuple[int, str]
+    manager: tuple[int | None, str]
+    bucket: Bucket
+    figures: PortfolioFigures
+
+
+@dataclass(frozen=True)
+class PortfolioReport:
+    """The portfolio at the end of `as_of`: the whole and its splits, largest first (the
+    buckets in their own order, each present)."""
+
+    as_of: date
+    total: PortfolioFigures
+    by_product: list[Group]
+    by_manager: list[Group]
+    by_bucket: list[Group]
+
+
+def portfolio_report(
     session: Session,
     as_of: date,
     *,
     product_id: int | None = None,
     manager_id: int | None = None,
-) -> list[BucketFigures]:
-    """The active loans at the end of `as_of` by delinquency bucket, every bucket present."""
+) -> PortfolioReport:
+    """The portfolio at the end of `as_of` (of one product, one manager's customers) with its
+    splits by product, manager and bucket, in one query."""
+    cells = _cells(session, as_of, product_id=product_id, manager_id=manager_id)
+    return PortfolioReport(
+        as_of=as_of,
+        total=combined(as_of, (cell.figures for cell in cells)),
+        by_product=_largest_first(_split(as_of, cells, lambda cell: cell.product)),
+        by_manager=_largest_first(_split(as_of, cells, lambda cell: cell.manager)),
+        by_bucket=_buckets(as_of, cells),
+    )
+
+
+def _cells(
+    session: Session, as_of: date, *, product_id: int | None, manager_id: int | None
+) -> list[_Cell]:
     position = positions(as_of, *group_filters(product_id=product_id, manager_id=manager_id))
     bucket = bucket_of(position, as_of).label("bucket")
-    rows = session.execute(
-        select(
-            bucket,
-            func.count(position.c.loan_id),
-            func.sum(position.c.outstanding),
-            func.sum(position.c.overdue),
-        ).group_by(bucket)
-    ).all()
-    found = {value: (loans, outstanding, overdue) for value, loans, outstanding, overdue in rows}
-    figures = []
-    for bucket in Bucket:
-        loans, outstanding, overdue = found.get(bucket.value, (0, 0, 0))
-        figures.append(
-            BucketFigures(
-                bucket=bucket,
-                loans=loans,
-                outstanding=from_cents(outstanding),
-                overdue_amount=from_cents(overdue),
-            )
+    manager_name = func.coalesce(func.nullif(User.full_name, ""), User.email)
+    keys = (Product.id, Product.name, Customer.manager_id, manager_name, bucket)
+    statement = (
+        select(*keys, *figure_columns(position, as_of))
+        .select_from(position)
+        .join(Loan, Loan.id == position.c.loan_id)
+        .join(Product, Product.id == Loan.product_id)
+        .join(Customer, Customer.id == Loan.customer_id)
+        .outerjoin(User, User.id == Customer.manager_id)
+        .group_by(*keys)
+    )
+    return [
+        _Cell(
+            product=(product, product_name),
+            manager=(manager, name or ""),
+            bucket=Bucket(bucket_value),
+            figures=from_row(as_of, figures),
         )
-    return figures
+        for product, product_name, manager, name, bucket_value, *figures in session.execute(
+            statement
+        )
+    ]
+
+
+def _split(as_of: date, cells: list[_Cell], key: Callable[[_Cell], tuple]) -> list[Group]:
+    parts: dict[tuple, list[PortfolioFigures]] = {}
+    for cell in cells:
+        parts.setdefault(key(cell), []).append(cell.figures)
+    return [
+        Group(key=group_key, name=name, figures=combined(as_of, figures))
+        for (group_key, name), figures in parts.items()
+    ]
+
+
+def _largest_first(groups: list[Group]) -> list[Group]:
+    return sorted(groups, key=lambda group: (-group.figures.outstanding, group.name))
+
+
+def _buckets(as_of: date, cells: list[_Cell]) -> list[Group]:
+    found = {group.key: group for group in _split(as_of, cells, lambda cell: (cell.bucket, ""))}
+    return [found.get(bucket, Group(bucket, "", combined(as_of, ()))) for bucket in Bucket]
