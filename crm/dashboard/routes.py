@@ -3,6 +3,7 @@ from flask import render_template
 from crm.clock import lender_today
 from crm.customers.queries import latest_customers
 from crm.dashboard import bp, queries
+from crm.dashboard.charts import dashboard_charts
 from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.loans.queries.loans import latest_loans
@@ -37,4 +38,5 @@ def index():
         card_statuses=CARD_STATUSES,
         latest_loans=latest_loans(db.session, LATEST),
         latest_customers=latest_customers(db.session, LATEST),
+        dashboard_charts=dashboard_charts(db.session, as_of, manager_id),
     )

@@ -31,6 +31,9 @@ class Loan(Base):
         Index("ix_loans_status_oldest_unpaid_due_on", "status", "oldest_unpaid_due_on"),
         #: The loans list sorted by amount (crm/loans/queries/loans.py SORTS).
         Index("ix_loans_amount_id", "amount", "id"),
+        #: The disbursements of a range of days (crm/reports/queries/monthly.py), with their
+        #: amounts, read from the index alone.
+        Index("ix_loans_disbursed_on_amount", "disbursed_on", "amount"),
         CheckConstraint("principal_outstanding >= 0", "outstanding_not_negative"),
     )
 

@@ -1,7 +1,7 @@
 """portfolio month ends
 
 Revision ID: f774403be529
-Revises: f27ae18b2aa9
+Revises: b3d7e2a91c04
 Create Date: 2026-12-01 02:16:54.347129
 
 - portfolio_month_ends: the portfolio's figures at each month end, computed from the ledger
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f774403be529'
-down_revision = 'f27ae18b2aa9'
+down_revision = 'b3d7e2a91c04'
 branch_labels = None
 depends_on = None
 

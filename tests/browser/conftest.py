@@ -154,11 +154,13 @@ def live_env(tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def live_server(live_env) -> Iterator[str]:
-    """The base URL of gunicorn serving a migrated database with a little demo data."""
+    """The base URL of gunicorn serving a migrated database with a little demo data (and
+    its month ends computed, as `make run` does)."""
     env = live_env
     database = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
     flask(env, "db", "upgrade")
     flask(env, "demo", "load", "--customers", "40")
+    flask(env, "reports", "month-ends")
     port = free_port()
     log = (database.parent / "gunicorn.log").open("w")
     server = subprocess.Popen(

@@ -25,6 +25,16 @@ def kept_month_ends(session: Session, days: list[date]) -> dict[date, PortfolioF
     return {row.as_of: figures_of(row) for row in rows}
 
 
+def month_end_figures(
+    session: Session, today: date, months: int
+) -> list[tuple[date, PortfolioFigures | None]]:
+    """The last `months` closed month ends before `today`, oldest first, each with its kept
+    figures or None where they are not computed yet; one query."""
+    days = closed_month_ends(today, months)
+    kept = kept_month_ends(session, days)
+    return [(day, kept.get(day)) for day in days]
+
+
 def figures_of(row: PortfolioMonthEnd) -> PortfolioFigures:
     return PortfolioFigures(
         as_of=row.as_of,
