@@ -29,6 +29,7 @@ def test_manager_adds_a_customer_and_a_loan_in_the_admin(
 ):
     log_in(page, live_server)
     before = {key: stat(page, key) for key in ("total", "pending", "customers")}
+    expect(page.locator("figure.crm-chart[data-state=waiting]")).to_have_count(0)
     screenshot("dashboard")
 
     visit(f"{live_server}/admin/customer/new/")
@@ -98,6 +99,7 @@ def test_the_interface_in_ukrainian(page: Page, live_server, visit, screenshot):
     expect(page.locator("h1")).to_have_text("Огляд")
     expect(page.locator("#stat-customers").locator("..")).to_contain_text("Клієнти")
     expect(page.locator("body")).to_contain_text("грн")
+    expect(page.locator("figure.crm-chart[data-state=waiting]")).to_have_count(0)
     screenshot("dashboard-uk")
 
     visit(f"{live_server}/loans/?status=active")

@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, sele
 from sqlalchemy.orm import Session
 
 from crm.clock import lender_today
+from crm.lending.delinquency import BUCKET_DAYS, Bucket
 from crm.lending.money import CENT, ROUNDING
 from crm.lending.status import LoanStatus
 from crm.models import Installment, Loan
@@ -38,6 +39,23 @@ def from_cents(value: int | Decimal | None) -> Decimal:
 def is_overdue(as_of: date) -> ColumnElement[bool]:
     """An active loan with an installment left unpaid past its due date, on `as_of`."""
     return (Loan.status == LoanStatus.ACTIVE) & (Loan.oldest_unpaid_due_on < as_of)
+
+
+def bucket_case(oldest_unpaid: ColumnElement[date], as_of: date) -> ColumnElement[str]:
+    """The delinquency bucket (its value) at the end of `as_of` of a loan whose oldest unpaid
+    installment fell due on `oldest_unpaid` (empty: none): DPD = as_of − that day, in the
+    ranges of BUCKET_DAYS; an installment due on `as_of` itself is not overdue yet."""
+    limits = [
+        (oldest_unpaid >= as_of - timedelta(days=high), bucket.value)
+        for bucket, (_low, high) in BUCKET_DAYS.items()
+        if high is not None
+    ]
+    worst = next(bucket for bucket, (_low, high) in BUCKET_DAYS.items() if high is None)
+    return case(
+        (oldest_unpaid.is_(None) | (oldest_unpaid >= as_of), Bucket.CURRENT.value),
+        *limits,
+        else_=worst.value,
+    )
 
 
 def unpaid_cents() -> ColumnElement[int]:

@@ -15,17 +15,17 @@ Money is summed in whole cents (crm.loans.queries.portfolio.cents), exact on bot
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from crm.clock import lender_day_start
-from crm.lending.delinquency import BUCKET_DAYS, Bucket
+from crm.lending.delinquency import Bucket
 from crm.lending.schedule import add_months
 from crm.lending.status import LoanStatus
-from crm.loans.queries.portfolio import cents, from_cents
+from crm.loans.queries.portfolio import bucket_case, cents, from_cents
 from crm.models import Customer, Loan
 
 #: How many months the charts show, the current one included.
@@ -169,7 +169,7 @@ def portfolio_by_bucket(
     oldest_unpaid_due_on, see crm/loans/queries/portfolio.py), which hold what has been
     paid so far: `today` is the lender's today, not a day in the past.
     """
-    bucket_value = bucket_of(today)
+    bucket_value = bucket_case(Loan.oldest_unpaid_due_on, today)
     statement = (
         select(bucket_value, func.count(), func.sum(cents(Loan.principal_outstanding)))
         .where(Loan.status == LoanStatus.ACTIVE)
@@ -184,21 +184,6 @@ def portfolio_by_bucket(
         loans, total = found.get(bucket, (0, 0))
         shares.append(BucketShare(bucket=bucket, loans=loans, outstanding=from_cents(total)))
     return shares
-
-
-def bucket_of(today: date) -> ColumnElement[str]:
-    """An active loan's delinquency bucket on `today` (its value), from the due date of its
-    oldest unpaid installment: DPD = today − that date, the ranges of BUCKET_DAYS."""
-    oldest = Loan.oldest_unpaid_due_on
-    limits = [
-        (oldest >= today - timedelta(days=high), bucket.value)
-        for bucket, (_low, high) in BUCKET_DAYS.items()
-        if high is not None
-    ]
-    worst = next(bucket for bucket, (_low, high) in BUCKET_DAYS.items() if high is None)
-    return case(
-        (oldest.is_(None) | (oldest >= today), Bucket.CURRENT.value), *limits, else_=worst.value
-    )
 
 
 def _managed_by(statement: Select, manager_id: int | None) -> Select:

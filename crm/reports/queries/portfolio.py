@@ -9,14 +9,14 @@ totals, the products, the managers and the buckets. Reading the ledger is the co
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import ColumnElement, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
-from crm.lending.delinquency import BUCKET_DAYS, Bucket
+from crm.lending.delinquency import Bucket
 from crm.lending.portfolio import PAR_DAYS, PortfolioFigures, combined
-from crm.loans.queries.portfolio import from_cents
+from crm.loans.queries.portfolio import bucket_case, from_cents
 from crm.models import Customer, Loan, Product, User
 from crm.reports.queries.ledger import group_filters, more_than_days_past_due, positions
 
@@ -62,15 +62,6 @@ def portfolio_as_of(
     position = positions(as_of, *group_filters(product_id=product_id, manager_id=manager_id))
     row = session.execute(select(*figure_columns(position, as_of))).one()
     return from_row(as_of, row)
-
-
-def bucket_of(position: Subquery, as_of: date) -> ColumnElement[str]:
-    """The delinquency bucket of a position at the end of `as_of`, as its Bucket value."""
-    whens = [(position.c.oldest_overdue.is_(None), Bucket.CURRENT.value)]
-    for bucket, (_low, high) in BUCKET_DAYS.items():
-        if high is not None:
-            whens.append((position.c.oldest_overdue >= as_of - timedelta(days=high), bucket.value))
-    return case(*whens, else_=Bucket.DPD_OVER_90.value)
 
 
 @dataclass(frozen=True)
@@ -126,7 +117,7 @@ def _cells(
     session: Session, as_of: date, *, product_id: int | None, manager_id: int | None
 ) -> list[_Cell]:
     position = positions(as_of, *group_filters(product_id=product_id, manager_id=manager_id))
-    bucket = bucket_of(position, as_of).label("bucket")
+    bucket = bucket_case(position.c.oldest_overdue, as_of).label("bucket")
     manager_name = func.coalesce(func.nullif(User.full_name, ""), User.email)
     keys = (Product.id, Product.name, Customer.manager_id, manager_name, bucket)
     statement = (
