@@ -1,5 +1,8 @@
-"""Customers from a file, each row through the services the staff's forms use
-(crm.customers.services): the same checks, the same messages, the same audit trail.
+"""Customers from a file, each row checked by the customer services' own checks
+(crm.customers.services: clean_customer_data, and check_not_taken's messages) and written
+by their add_customer and change_customer: the same rules, messages and audit trail as the
+staff's forms, the admin and the account. Only the look-ups are the import's own: the
+customers a chunk of rows may be are read in one query, not three queries a row.
 
 A row is keyed by its tax id, else its e-mail, else its phone. A row whose key is a
 customer's already updates that customer with the row's non-empty cells (a cell left empty
@@ -19,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from crm.customers.services import (
     CUSTOMER_FIELDS,
+    UNIQUE_DETAILS,
+    add_customer,
+    change_customer,
     clean_customer_data,
-    create_customer,
-    update_customer,
 )
 from crm.imports.services.fields import CUSTOMER_FIELDS as IMPORT_FIELDS
 from crm.imports.services.outcomes import RowOutcome, refusal
@@ -29,7 +33,13 @@ from crm.imports.services.settings import ImportSettings
 from crm.imports.services.values import read_day
 from crm.models import Customer, ImportOutcome
 from crm.models.customer import person_name
-from crm.validation import FieldError, clean_tax_id, normalise_email, normalise_phone
+from crm.validation import (
+    FieldError,
+    TakenError,
+    clean_tax_id,
+    normalise_email,
+    normalise_phone,
+)
 
 #: The details a customer is found by, in the order a row's key is chosen.
 KEYS = ("tax_id", "email", "phone")
@@ -77,20 +87,88 @@ class Customers:
     def keyed_by(self, row: CustomerRow) -> Customer | None:
         return self.by_detail.get(row.key) if row.key else None
 
+    def check_not_taken(self, cleaned: dict[str, Any], customer: Customer | None = None) -> None:
+        """crm.customers.services.check_not_taken, answered from the chunk's customers
+        instead of three queries a row: TakenError when another customer than `customer`
+        has the tax id, e-mail or phone in `cleaned`. (The customers earlier rows of the
+        file added are the importer's to find: CustomerImporter.taken.)"""
+        for name, (_column, message) in UNIQUE_DETAILS.items():
+            holder = self.by_detail.get((name, cleaned.get(name)))
+            if holder is not None and holder is not customer:
+                raise TakenError(name, str(message), holder.id)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A row whose customer is added, changed or found unchanged, to be flushed."""
+
+    number: int
+    outcome: ImportOutcome
+    customer: Customer
+
+    def done(self) -> RowOutcome:
+        return RowOutcome(self.number, self.outcome, self.customer.id, self.customer.full_name)
+
 
 class CustomerImporter:
-    """Imports the rows of one file, a chunk at a time (crm.imports.services.run)."""
+    """Imports the rows of one file, a chunk at a time (crm.imports.services.run).
+
+    A chunk's new and changed customers are flushed together: one INSERT for the new ones
+    (and one for their audit events) instead of one round of statements per row. When that
+    flush fails (another writer saved one of the chunk's tax ids or e-mails meanwhile), the
+    chunk is written again a row at a time, each row in a savepoint, so that only that row
+    is refused.
+    """
 
     def __init__(self, session: Session, settings: ImportSettings) -> None:
         self.session = session
         self.settings = settings
-        #: (detail, value) → the row of this file that took it (added, updated or found it).
+        #: (detail, value) → the row of this file whose customer has it.
         self.taken: dict[tuple[str, str], int] = {}
 
     def import_chunk(self, rows: list[tuple[int, dict[str, str]]]) -> list[RowOutcome]:
         read = [self._read(number, data) for number, data in rows]
         found = Customers(self.session, [row for row in read if isinstance(row, CustomerRow)])
-        return [row if isinstance(row, RowOutcome) else self._import(row, found) for row in read]
+        try:
+            with self.session.begin_nested():
+                decided, taken = self._decide_all(read, found)
+                self.session.flush()
+        except IntegrityError:
+            decided, taken = self._decide_one_by_one(read, found)
+        self.taken = taken
+        return [item.done() if isinstance(item, Decided) else item for item in decided]
+
+    def _decide_all(self, read: list, found: Customers) -> tuple[list, dict]:
+        # The chunk's rows take their details only once they are written.
+        taken = dict(self.taken)
+        with self.session.no_autoflush:
+            decided = [
+                row if isinstance(row, RowOutcome) else self._decide(row, found, taken)
+                for row in read
+            ]
+        return decided, taken
+
+    def _decide_one_by_one(self, read: list, found: Customers) -> tuple[list, dict]:
+        taken = dict(self.taken)
+        decided = []
+        for row in read:
+            if isinstance(row, RowOutcome):
+                decided.append(row)
+                continue
+            attempt = dict(taken)
+            try:
+                with self.session.begin_nested():
+                    item = self._decide(row, found, attempt)
+                    self.session.flush()
+            except IntegrityError:
+                message = _(
+                    "Another record with the same unique value was saved at the same moment."
+                )
+                item = refusal(row.number, FieldError("", message), LABELS, row.name)
+            else:
+                taken = attempt
+            decided.append(item)
+        return decided, taken
 
     def _read(self, number: int, data: dict[str, str]) -> CustomerRow | RowOutcome:
         values: dict[str, Any] = {name: text.strip() for name, text in data.items() if text.strip()}
@@ -112,53 +190,46 @@ class CustomerImporter:
             return refusal(number, error, LABELS, name)
         return CustomerRow(number, values, {k: v for k, v in details.items() if v}, name)
 
-    def _import(self, row: CustomerRow, found: Customers) -> RowOutcome:
-        earlier = self._taken_by_earlier_row(row)
-        if earlier is not None:
-            return earlier
+    def _decide(self, row: CustomerRow, found: Customers, taken: dict) -> Decided | RowOutcome:
+        """What the row does, done in the session but not flushed; `taken` gets the details
+        of its customer."""
+        for name, value in row.details.items():
+            earlier = taken.get((name, value))
+            if earlier is not None:
+                message = _("The same as in row %(row)d of this file.", row=earlier)
+                return refusal(row.number, FieldError(name, message), LABELS, row.name)
         customer = found.keyed_by(row)
         try:
             if customer is None:
-                outcome, customer = self._create(row)
+                outcome, customer = self._add(row, found)
             else:
-                outcome = self._update(row, customer)
+                outcome = self._change(row, customer, found)
         except FieldError as error:
-            return refusal(row.number, error, LABELS, row.name)
-        except IntegrityError:
-            # Another writer saved the same tax id or e-mail between the check and the insert.
-            error = FieldError(
-                "", _("Another record with the same unique value was saved at the same moment.")
-            )
             return refusal(row.number, error, LABELS, row.name)
         for name in KEYS:
             value = getattr(customer, name)
             if value:
-                self.taken.setdefault((name, value), row.number)
-        return RowOutcome(row.number, outcome, customer.id, customer.full_name)
+                taken.setdefault((name, value), row.number)
+        return Decided(row.number, outcome, customer)
 
-    def _taken_by_earlier_row(self, row: CustomerRow) -> RowOutcome | None:
-        for name, value in row.details.items():
-            earlier = self.taken.get((name, value))
-            if earlier is not None:
-                message = _("The same as in row %(row)d of this file.", row=earlier)
-                return refusal(row.number, FieldError(name, message), LABELS, row.name)
-        return None
+    def _add(self, row: CustomerRow, found: Customers) -> tuple[ImportOutcome, Customer]:
+        cleaned = self._clean({**row.values, "manager": None})
+        found.check_not_taken(cleaned)
+        return ImportOutcome.CREATED, add_customer(self.session, cleaned)
 
-    def _create(self, row: CustomerRow) -> tuple[ImportOutcome, Customer]:
-        with self.session.begin_nested():
-            customer = create_customer(
-                self.session, {**row.values, "manager": None}, **self._checks()
-            )
-        return ImportOutcome.CREATED, customer
-
-    def _update(self, row: CustomerRow, customer: Customer) -> ImportOutcome:
-        values = {**{name: getattr(customer, name) for name in CUSTOMER_FIELDS}, **row.values}
-        cleaned = clean_customer_data(self.session, {**values, "manager": None}, **self._checks())
-        if all(cleaned[name] == getattr(customer, name) for name in COMPARED):
+    def _change(self, row: CustomerRow, customer: Customer, found: Customers) -> ImportOutcome:
+        # An import never changes the manager: the file has no such column.
+        cleaned = self._clean(
+            {**{name: getattr(customer, name) for name in COMPARED}, **row.values}
+        )
+        details = {name: cleaned[name] for name in COMPARED}
+        if all(value == getattr(customer, name) for name, value in details.items()):
             return ImportOutcome.UNCHANGED
-        with self.session.begin_nested():
-            update_customer(self.session, customer, values, **self._checks())
+        found.check_not_taken(details, customer)
+        change_customer(customer, details)
         return ImportOutcome.UPDATED
 
-    def _checks(self) -> dict[str, Any]:
-        return {"region": self.settings.region, "today": self.settings.today}
+    def _clean(self, values: dict[str, Any]) -> dict[str, Any]:
+        return clean_customer_data(
+            self.session, values, region=self.settings.region, today=self.settings.today
+        )
