@@ -6,6 +6,7 @@ progress bar over the file.
 """
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -142,10 +143,26 @@ def import_file(
     click.echo(summary(kind, path, counts, dry_run, refused_file))
 
 
-def run_with_progress(kind, table: Table, mapping, settings, file_name, dry_run, take) -> dict:
+def run_with_progress(
+    kind: ImportKind,
+    table: Table,
+    mapping: list[str | None],
+    settings: ImportSettings,
+    file_name: str,
+    dry_run: bool,
+    take: Callable[[list[RowOutcome]], None],
+) -> dict[str, int]:
     label = _("Checking") if dry_run else _("Importing")
+    # A workbook written without its dimensions does not say how long it is: no percent then.
+    known = table.size is not None
     # On standard error, so that standard output holds the rows and the summary only.
-    with click.progressbar(length=table.size, label=label, file=sys.stderr) as bar:
+    with click.progressbar(
+        length=table.size if known else sys.maxsize,
+        label=label,
+        file=sys.stderr,
+        show_percent=known,
+        show_eta=known,
+    ) as bar:
 
         def on_chunk(outcomes: list[RowOutcome]) -> None:
             take(outcomes)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from crm.imports.services.fields import headers_hash
 from crm.models import ImportBatch, ImportKind, ImportMapping
@@ -26,5 +26,10 @@ def remembered_mapping(
 
 def recent_batches(session: Session, limit: int = RECENT_BATCHES) -> Sequence[ImportBatch]:
     """The latest uploads, newest first (their files and reports are not loaded)."""
-    statement = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+    statement = (
+        select(ImportBatch)
+        .options(selectinload(ImportBatch.created_by))
+        .order_by(ImportBatch.id.desc())
+        .limit(limit)
+    )
     return session.scalars(statement).all()

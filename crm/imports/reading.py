@@ -54,11 +54,11 @@ class UnreadableFile(ValueError):
 class Table:
     """A file's header row and its rows, numbered as a spreadsheet numbers them (the header
     row is 1), blank rows left out. `progress()` is how much of `size` is read (bytes of a
-    CSV file, rows of a workbook)."""
+    CSV file, rows of a workbook); a workbook written without its dimensions has no size."""
 
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]
-    size: int
+    size: int | None
     progress: Callable[[], int]
 
 
@@ -124,7 +124,7 @@ def _workbook(stream: IO[bytes]) -> Iterator[Table]:
         rows = _workbook_rows(sheet.iter_rows(values_only=True), read)
         _number, headers = next(rows, (1, []))
         yield Table(
-            _headers(headers), _non_blank(rows), size=sheet.max_row or 0, progress=lambda: read[0]
+            _headers(headers), _non_blank(rows), size=sheet.max_row, progress=lambda: read[0]
         )
     finally:
         workbook.close()

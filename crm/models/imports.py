@@ -5,15 +5,20 @@ The file is kept in the database, not on a disk: the steps (upload, mapping, dry
 apply) are separate requests, which any worker on any host may serve.
 """
 
+from __future__ import annotations
+
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.models.base import Base
 from crm.models.types import foreign_id, utcnow
+
+if TYPE_CHECKING:
+    from crm.models.user import User
 
 #: The longest file name kept (most file systems' own limit).
 MAX_FILE_NAME = 255
@@ -90,6 +95,8 @@ class ImportBatch(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    created_by: Mapped[User] = relationship()
 
 
 class ImportMapping(Base):

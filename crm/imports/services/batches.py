@@ -20,6 +20,14 @@ from crm.validation import CONTROL_CHARACTERS, FieldError, check_version
 UNNAMED = "upload"
 
 
+def import_kind(value: object) -> ImportKind:
+    """What a form says the file holds; FieldError on "kind" for anything else."""
+    try:
+        return ImportKind(value)
+    except ValueError:
+        raise FieldError("kind", _("Choose what the file holds.")) from None
+
+
 def keep_upload(
     session: Session,
     *,

@@ -69,6 +69,7 @@ class Customers:
 
     def __init__(self, session: Session, rows: list[CustomerRow]) -> None:
         self.by_detail: dict[tuple[str, str], Customer] = {}
+        self.by_id: dict[int, Customer] = {}
         wanted = {name: {row.details[name] for row in rows if name in row.details} for name in KEYS}
         conditions = [
             getattr(Customer, name).in_(sorted(values)) for name, values in wanted.items() if values
@@ -78,6 +79,7 @@ class Customers:
         for customer in session.scalars(
             select(Customer).where(or_(*conditions)).order_by(Customer.id)
         ):
+            self.by_id[customer.id] = customer
             for name in KEYS:
                 value = getattr(customer, name)
                 if value in wanted[name]:
@@ -205,7 +207,9 @@ class CustomerImporter:
             else:
                 outcome = self._change(row, customer, found)
         except FieldError as error:
-            return refusal(row.number, error, LABELS, row.name)
+            other = found.by_id.get(getattr(error, "record_id", None))
+            other_name = other.full_name if other is not None else ""
+            return refusal(row.number, error, LABELS, row.name, other_name)
         for name in KEYS:
             value = getattr(customer, name)
             if value:

@@ -42,6 +42,7 @@ class RowOutcome:
     reason: str = ""
     #: The other customer that a refused duplicate has the tax id, e-mail or phone of.
     other_id: int | None = None
+    other_name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as JSON keeps it (ImportBatch.report)."""
@@ -57,10 +58,15 @@ class RowOutcome:
 
 
 def refusal(
-    row: int, error: FieldError, labels: Mapping[str, object], name: str = ""
+    row: int,
+    error: FieldError,
+    labels: Mapping[str, object],
+    name: str = "",
+    other_name: str = "",
 ) -> RowOutcome:
     """A refused row, the reason naming the field (by `labels`, field → label) when the
-    error is about one of the file's fields."""
+    error is about one of the file's fields; a TakenError's other record is kept, with
+    `other_name`."""
     label = labels.get(error.field)
     reason = (
         error.message
@@ -74,6 +80,7 @@ def refusal(
         field=error.field,
         reason=reason,
         other_id=error.record_id if isinstance(error, TakenError) else None,
+        other_name=other_name if isinstance(error, TakenError) else "",
     )
 
 

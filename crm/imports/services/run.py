@@ -34,10 +34,10 @@ def import_chunks(
     mapping: Sequence[str | None],
     settings: ImportSettings,
     *,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> Iterator[list[RowOutcome]]:
     """Import `rows` (their cells going to fields by `mapping`, a checked one), yielding the
-    outcomes of each chunk of `chunk_size` rows once its writes are flushed.
+    outcomes of each chunk of `chunk_size` (CHUNK_SIZE) rows once its writes are flushed.
 
     Each row is written in a savepoint of its own, so that a refused row leaves nothing
     behind and never stops the others. Nothing is committed here: before asking for the
@@ -47,7 +47,7 @@ def import_chunks(
     that a dry run refuses the same repeats the apply would.
     """
     importer = IMPORTERS[kind](session, settings)
-    for chunk in chunks(rows, chunk_size):
+    for chunk in chunks(rows, chunk_size or CHUNK_SIZE):
         yield importer.import_chunk(
             [(number, mapped_row(cells, mapping)) for number, cells in chunk]
         )
