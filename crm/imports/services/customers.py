@@ -182,7 +182,9 @@ class CustomerImporter:
                 values["birth_date"] = read_day(values["birth_date"], "birth_date")
             details = {
                 "tax_id": clean_tax_id(values.get("tax_id")),
-                "email": normalise_email(values.get("email")),
+                # Called as clean_customer_data calls them, whose calls then find the
+                # results remembered (crm.validation.NORMALISED_KEPT).
+                "email": normalise_email(values.get("email"), "email"),
                 # A row keyed otherwise may leave the phone to what the CRM has.
                 "phone": normalise_phone(values["phone"], "phone", self.settings.region)
                 if "phone" in values
