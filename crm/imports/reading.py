@@ -38,6 +38,10 @@ BLOCK = 1024 * 1024
 CONTROL_BYTES = frozenset(range(32)) - {9, 10, 13}
 MAX_CONTROL_SHARE = 0.01
 SEPARATORS = (";", ",", "\t")
+#: A part of a workbook unpacked to more than this, at more than MAX_PACKING times its packed
+#: size, is a ZIP bomb rather than a spreadsheet (real sheets pack 5 to 20 times smaller).
+BOMB_PART = 50 * 1024 * 1024
+MAX_PACKING = 100
 #: What openpyxl raises for a damaged workbook.
 WORKBOOK_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, ParseError)
 

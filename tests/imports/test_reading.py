@@ -99,6 +99,16 @@ def test_a_zip_archive_that_is_no_workbook_is_refused(app):
     assert "a ZIP archive, not an XLSX workbook" in refusal(output.getvalue())
 
 
+def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_unread(app):
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", bytes(60 * 1024 * 1024))
+    assert len(output.getvalue()) < 200_000
+    assert "damaged" in refusal(output.getvalue())
+
+
 def test_a_damaged_workbook_is_refused(app):
     content = bytearray(xlsx_bytes([customer_row(1)]))
     middle = len(content) // 2
