@@ -48,6 +48,9 @@ from crm.validation import FieldError, parse_version
 PER_PAGE = 100
 #: Rows of the file shown beside each column on the mapping page.
 SAMPLE_ROWS = 3
+#: The most columns the mapping page offers: a select each, posted back as a form field
+#: (Werkzeug takes at most 1 000 fields in a form).
+MAX_COLUMNS = 200
 
 
 class ImportView(StaffOnly, SpeaksUserLanguage, BaseView):
@@ -97,7 +100,7 @@ class ImportView(StaffOnly, SpeaksUserLanguage, BaseView):
     @staticmethod
     def _read(content: bytes) -> tuple[list[str], int]:
         """The file's headers and its number of rows; FieldError on "file" when it cannot be
-        read, has no rows, or has more than the admin takes."""
+        read, has no rows, or has more rows or columns than the admin takes."""
         limit = current_app.config["IMPORT_MAX_ROWS"]
         try:
             with open_table(io.BytesIO(content)) as table:
@@ -117,6 +120,16 @@ class ImportView(StaffOnly, SpeaksUserLanguage, BaseView):
             )
         if count == 0:
             raise FieldError("file", _("The file has no rows below its header row."))
+        if len(headers) > MAX_COLUMNS:
+            raise FieldError(
+                "file",
+                _(
+                    "The file has %(count)d columns; the admin maps %(most)d at most. Leave "
+                    "out the columns that are not imported.",
+                    count=len(headers),
+                    most=MAX_COLUMNS,
+                ),
+            )
         return headers, count
 
     @expose("/<int:batch_id>/mapping", methods=("GET", "POST"))

@@ -110,11 +110,16 @@ def open_table(stream: IO[bytes]) -> Iterator[Table]:
 def _workbook(stream: IO[bytes]) -> Iterator[Table]:
     try:
         with zipfile.ZipFile(stream) as archive:
-            is_workbook = set(archive.namelist()) >= WORKBOOK_PARTS
+            parts = archive.infolist()
     except zipfile.BadZipFile:
-        is_workbook = False
-    if not is_workbook:
+        parts = []
+    if not {part.filename for part in parts} >= WORKBOOK_PARTS:
         raise UnreadableFile(_("This is a ZIP archive, not an XLSX workbook or a CSV file."))
+    if any(
+        part.file_size > BOMB_PART and part.file_size > MAX_PACKING * part.compress_size
+        for part in parts
+    ):
+        raise UnreadableFile(_("The workbook is damaged and cannot be read."))
     stream.seek(0)
     import openpyxl  # only when a workbook comes: it takes a while to import
 

@@ -192,6 +192,15 @@ def test_more_rows_than_the_admin_takes_are_sent_to_the_command(app, admin_clien
     assert "flask --app wsgi import" in response.get_data(as_text=True)
 
 
+def test_more_columns_than_the_mapping_page_offers_are_refused(admin_client):
+    headers = [*CUSTOMER_HEADERS, *(f"Зайве {n}" for n in range(200))]
+    content = csv_bytes([customer_row(1) + ["x"] * 200], headers=headers)
+    response = upload(admin_client, content)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The file has 208 columns; the admin maps 200 at most." in page
+
+
 def test_a_file_larger_than_the_limit_gets_413(app, admin_client):
     # The body as it is sent, its length over the limit: refused before it is read.
     body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)

@@ -99,13 +99,12 @@ def test_a_zip_archive_that_is_no_workbook_is_refused(app):
     assert "a ZIP archive, not an XLSX workbook" in refusal(output.getvalue())
 
 
-def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_unread(app):
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/sharedStrings.xml", bytes(60 * 1024 * 1024))
+def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_unread(app, monkeypatch):
+    output = io.BytesIO(xlsx_bytes([customer_row(1)]))
+    with zipfile.ZipFile(output, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/image1.bin", bytes(60 * 1024 * 1024))
     assert len(output.getvalue()) < 200_000
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *_args, **_kwargs: pytest.fail("opened"))
     assert "damaged" in refusal(output.getvalue())
 
 
