@@ -1,6 +1,7 @@
 """Error pages: HTML for browsers, JSON {"error", "field"} for API clients."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -55,6 +56,13 @@ def describe(error: HTTPException) -> str:
     """The error's own (translated) description, or the standard one in the user's language."""
     if isinstance(error, CSRFError):
         return str(CSRF_DESCRIPTION)
+    if error.code == 413 and error.description == type(error).description:
+        # Said with the limit: the admin's import takes files up to it.
+        megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return _(
+            "What you sent is larger than %(size)d MB, the most the CRM takes at once.",
+            size=megabytes,
+        )
     if error.description == type(error).description and error.code in DESCRIPTIONS:
         return str(DESCRIPTIONS[error.code])
     return error.description

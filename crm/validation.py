@@ -7,6 +7,7 @@ every entry point shows the same message next to the same field.
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError
@@ -33,6 +34,11 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: How long a phone number may be as typed (spaces, dashes and brackets included): the
 #: forms' limit, well above any number's; the column holds the number normalised.
 MAX_TYPED_PHONE = 32
+#: Phones and e-mail addresses whose normal form is remembered: an import checks each one
+#: twice (to find the customer by it, then with the customer's other details), and parsing
+#: them is most of the cost of a row. Only results are remembered, never a refusal, whose
+#: message is in the language of the moment.
+NORMALISED_KEPT = 4096
 #: The long-distance "8" of the old numbering, still written before a Ukrainian number
 #: ("8 067 765 43 21", "8(067)7654321"), which phonenumbers would read as part of it.
 OLD_TRUNK_PREFIX = re.compile(r"^\s*8(?=[\s\-.()]*0)")
@@ -108,6 +114,7 @@ def check_text(text: str, field: str, *, max_length: int) -> str:
     return text
 
 
+@lru_cache(maxsize=NORMALISED_KEPT)
 def normalise_phone(value: str | None, field: str = "phone", region: str = "UA") -> str:
     """The number in E.164 (+380501234567); numbers without a country code use `region`.
 
@@ -128,6 +135,7 @@ def normalise_phone(value: str | None, field: str = "phone", region: str = "UA")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=NORMALISED_KEPT)
 def normalise_email(
     value: str | None, field: str = "email", *, required: bool = False
 ) -> str | None:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from crm.admin.audit import AuditAdmin
 from crm.admin.base import StaffIndexView
 from crm.admin.customers import CustomerAdmin
+from crm.admin.imports import ImportView
 from crm.admin.loans import LoanAdmin
 from crm.admin.outbox import outbox_view
 from crm.admin.products import ProductAdmin
@@ -37,5 +38,6 @@ def init_admin(app: Flask) -> Admin:
         AuditAdmin(AuditEvent, db, name=_l("Audit trail"), endpoint="audit_trail", url="audit")
     )
     admin.add_view(outbox_view())
+    admin.add_view(ImportView(name=_l("Imports"), endpoint="imports", url="imports"))
     admin.init_app(app)
     return admin

@@ -12,6 +12,8 @@ from crm.models import (
     AuditEvent,
     Customer,
     CustomerSearchTerm,
+    ImportBatch,
+    ImportMapping,
     Installment,
     Interaction,
     Loan,
@@ -170,6 +172,12 @@ EXCLUDED: dict[type, str] = {
         "invitation), and its body holds one-time links that must not outlive it elsewhere; "
         "its delivery is bookkeeping kept on the row"
     ),
+    ImportBatch: (
+        "an uploaded file kept between the steps of an import: the customers and payments it "
+        "writes are audited record by record, and each chunk it writes adds an import event "
+        "with its counts"
+    ),
+    ImportMapping: "which column of a file goes to which field: a preference, not a record",
     OneTimeLink: (
         "one-time links hold token hashes (and a registration's password hash); the users "
         "and customers they create or change are audited, and sending, opening and refusing "

@@ -1,5 +1,5 @@
 """Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …`, `audit …`,
-`outbox …`, `collections …` and `reports …`, a module per group."""
+`outbox …`, `collections …`, `reports …` and `import …`, a module per group."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from flask import Flask
 from crm.cli.audit import audit
 from crm.cli.collections import collections
 from crm.cli.demo import demo
+from crm.cli.imports import imports
 from crm.cli.loans import loans
 from crm.cli.outbox import outbox
 from crm.cli.reports import reports
@@ -24,3 +25,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(collections)
     app.cli.add_command(reports)
+    app.cli.add_command(imports)

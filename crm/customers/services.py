@@ -111,9 +111,17 @@ def create_customer(
     TakenError (see check_not_taken)."""
     cleaned = clean_customer_data(session, data, region=region, today=today)
     check_not_taken(session, cleaned)
+    customer = add_customer(session, cleaned)
+    session.flush()
+    return customer
+
+
+def add_customer(session: Session, cleaned: Mapping[str, Any]) -> Customer:
+    """A new customer with `cleaned` values (clean_customer_data's, which check_not_taken
+    passed), added to the session and not flushed: create_customer flushes it at once, an
+    import (crm/imports/) a chunk of new customers together."""
     customer = Customer(**cleaned)
     session.add(customer)
-    session.flush()
     return customer
 
 
@@ -133,10 +141,15 @@ def update_customer(
     check_version(customer, expected_version)
     cleaned = clean_customer_data(session, data, region=region, today=today)
     check_not_taken(session, cleaned, customer)
-    for name, value in cleaned.items():
-        setattr(customer, name, value)
+    change_customer(customer, cleaned)
     session.flush()
     return customer
+
+
+def change_customer(customer: Customer, cleaned: Mapping[str, Any]) -> None:
+    """Set `cleaned` values (as for add_customer) on `customer`, not flushed."""
+    for name, value in cleaned.items():
+        setattr(customer, name, value)
 
 
 def delete_customer(session: Session, customer: Customer) -> None:

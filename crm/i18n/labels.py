@@ -11,6 +11,9 @@ from crm.lending.status import LoanStatus
 from crm.models import (
     ContactKind,
     ContactOutcome,
+    ImportKind,
+    ImportOutcome,
+    ImportStatus,
     LinkPurpose,
     OutboxStatus,
     ProductCategory,
@@ -101,6 +104,27 @@ TIMELINE_GROUP_LABELS = {
     "arrears": _l("Arrears"),
 }
 
+#: Imports (crm/imports/): what a file holds, how far its import went, what became of a row.
+IMPORT_KIND_LABELS = {
+    ImportKind.CUSTOMERS: _l("Customers"),
+    ImportKind.PAYMENTS: _l("Payments from a bank statement"),
+}
+IMPORT_STATUS_LABELS = {
+    ImportStatus.UPLOADED: _l("Columns not mapped yet"),
+    ImportStatus.CHECKED: _l("Dry run done, not applied"),
+    ImportStatus.APPLYING: _l("Being applied"),
+    ImportStatus.APPLIED: _l("Applied"),
+}
+IMPORT_OUTCOME_LABELS = {
+    ImportOutcome.CREATED: _l("New customer"),
+    ImportOutcome.UPDATED: _l("Customer updated"),
+    # TRANSLATORS: an imported row that is a customer already there, with the same details.
+    ImportOutcome.UNCHANGED: _l("Already there, unchanged"),
+    ImportOutcome.POSTED: _l("Payment posted"),
+    ImportOutcome.ALREADY_POSTED: _l("Already posted"),
+    ImportOutcome.REFUSED: _l("Refused"),
+}
+
 
 def status_word(status: LoanStatus) -> str:
     """The status as a word inside a sentence ("loan #7 is refused")."""
@@ -145,6 +169,7 @@ ACTION_LABELS = {
     "email_changed": _l("E-mail changed"),
     "link_refused": _l("Link refused"),
     "demo_load": _l("Demo data loaded"),
+    "import": _l("Rows imported"),
     "prune": _l("Ended sessions and links deleted"),
 }
 
@@ -159,6 +184,7 @@ ENTITY_LABELS = {
     "task": _l("Task"),
     "user": _l("Login"),
     "demo": _l("Demo data"),
+    "import": _l("Import"),
     "maintenance": _l("Maintenance"),
 }
 
@@ -258,6 +284,15 @@ FIELD_LABELS = {
         "done_at": _l("Done"),
         "done_by_id": _l("Done by"),
         "origin": _l("Made by the daily run for"),
+    },
+    # The facts of an import event (crm/imports/running.py), one per chunk of rows written.
+    "import": {
+        "kind": _l("What was imported"),
+        "file": _l("File"),
+        "rows": _l("Rows"),
+        "first_row": _l("First row"),
+        "last_row": _l("Last row"),
+        **IMPORT_OUTCOME_LABELS,
     },
     "user": {
         **_SHARED_FIELDS,

@@ -2,6 +2,13 @@
 
 from crm.models.audit import AuditEvent
 from crm.models.customer import Customer
+from crm.models.imports import (
+    ImportBatch,
+    ImportKind,
+    ImportMapping,
+    ImportOutcome,
+    ImportStatus,
+)
 from crm.models.interaction import ContactKind, ContactOutcome, Interaction
 from crm.models.loan import Loan
 from crm.models.month_end import PortfolioMonthEnd
@@ -22,6 +29,11 @@ __all__ = [
     "ContactOutcome",
     "Customer",
     "CustomerSearchTerm",
+    "ImportBatch",
+    "ImportKind",
+    "ImportMapping",
+    "ImportOutcome",
+    "ImportStatus",
     "Installment",
     "Interaction",
     "LinkPurpose",

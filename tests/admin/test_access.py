@@ -141,6 +141,7 @@ def test_admin_is_its_own_per_app(config_class):
         "user",
         "audit_trail",
         "outbox",
+        "imports",
     }
 
 

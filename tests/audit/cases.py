@@ -9,6 +9,7 @@ read from the tables (`ctx.stored(...)`) are the values the post changes.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -36,6 +37,8 @@ class Ctx:
     client: FlaskClient
     world: World
     clock: HandClock
+    #: A folder of the test's own, for the files a command reads.
+    tmp_path: Path | None = None
 
     @property
     def now(self) -> str:

@@ -56,8 +56,9 @@ SECURITY_ACTIONS = frozenset(
     }
 )
 #: Other actions an entry point may write: one event for the rows a command wrote or deleted
-#: past the hook (the demo load's bulk rows, the prune's sessions and links).
-OTHER_ACTIONS = frozenset({"demo_load", "prune"})
+#: past the hook (the demo load's bulk rows, the prune's sessions and links), or for a chunk
+#: of an import's rows (whose records have their own events).
+OTHER_ACTIONS = frozenset({"demo_load", "prune", "import"})
 #: Who acted: a World attribute naming a user ("admin", "user"), one of these, or the pair
 #: (actor_id, actor) itself for a user the World does not name (one a post creates).
 NOBODY = {SYSTEM: (None, SYSTEM), ANONYMOUS: (None, ANONYMOUS)}

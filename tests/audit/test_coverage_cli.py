@@ -29,6 +29,12 @@ from tests.audit.expected import (
     last_event_id,
     written_since,
 )
+from tests.audit.import_cases import (
+    customer_imported,
+    customers_file,
+    payment_imported,
+    statement_file,
+)
 from tests.fuzz.routes import World
 
 PASSWORD_TWICE = "Correct-Horse-Battery-9\nCorrect-Horse-Battery-9\n"
@@ -192,6 +198,8 @@ MUTATING: dict[str, Scenario] = {
         follow_up_added,
         setup=loan_late_since_yesterday,
     ),
+    "import customers": Scenario(customers_file, lambda ctx: customer_imported(ctx, SYSTEM)),
+    "import payments": Scenario(statement_file, payment_imported),
     "demo load": Scenario(
         lambda _ctx: ["--customers", "3"],
         demo_loaded,
@@ -234,10 +242,10 @@ def test_every_command_is_known(app):
 
 
 @pytest.mark.parametrize("command", sorted(MUTATING))
-def test_a_command_writes_exactly_its_events(app, client, runner, clock, command):
+def test_a_command_writes_exactly_its_events(app, client, runner, clock, tmp_path, command):
     scenario = MUTATING[command]
     world = World.build() if scenario.world else None
-    ctx = Ctx(app, client, world, clock)
+    ctx = Ctx(app, client, world, clock, tmp_path)
     if scenario.setup is not None:
         scenario.setup(ctx)
     args = [*command.split(), *scenario.args(ctx)]

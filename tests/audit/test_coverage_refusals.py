@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from crm.audit.registry import RECORD_ACTIONS
 from crm.extensions import db
-from crm.models import Customer, Loan, Product, Task, User
+from crm.models import Customer, ImportBatch, Loan, Product, Task, User
 from crm.models.audit import ANONYMOUS
 from tests.audit.cases import Ctx, endpoint_of
 from tests.audit.expected import (
@@ -29,6 +29,7 @@ from tests.audit.expected import (
 from tests.audit.test_coverage_routes import CASES
 from tests.factories import PASSWORD
 from tests.fuzz.routes import NEW_PASSWORDS, POST_ROUTES, Route, World, resolve
+from tests.imports.batches import checked_batch
 
 Values = Mapping[str, Any] | Callable[[World], Mapping[str, Any]] | Route
 #: A link's page whose link was never made: its only input is the token in the address.
@@ -76,8 +77,11 @@ BAD_INPUT: dict[str, Values] = {
     "tasks.done": {"version": "1e9"},
     "tasks.reopen": {"version": "1e9"},
     "customer.reassign_view": {"manager": "abc"},
+    # Its form has nothing but the version of the dry run: a mangled one.
+    "imports.apply": {"version": "1e9"},
 }
-#: The record each form with a version is built from: (model, World attribute).
+#: The record each form with a version is built from: (model, World attribute, or a function
+#: of the World giving the record's id).
 VERSIONED = {
     "account.withdraw": (Loan, "pending"),
     "account.profile": (Customer, "customer"),
@@ -91,6 +95,7 @@ VERSIONED = {
     "user.edit_view": (User, "user"),
     "tasks.done": (Task, "task"),
     "tasks.reopen": (Task, "done_task"),
+    "imports.apply": (ImportBatch, lambda world: checked_batch(world.admin).id),
 }
 #: Routes only admins may take: a manager gets a 403.
 ADMIN_ONLY = (
@@ -108,6 +113,9 @@ ADMIN_ONLY = (
     "user.ajax_update",
     "user.end_sessions_view",
     "customer.reassign_view",
+    "imports.index",
+    "imports.mapping",
+    "imports.apply",
 )
 
 
@@ -212,7 +220,7 @@ def test_a_stale_form_is_refused_without_an_event(app, client, endpoint):
     POST_ROUTES[endpoint].log_in_as(client, world)
     model, record = VERSIONED[endpoint]
     form = dict(resolve(POST_ROUTES[endpoint].form, world))
-    someone_else_saves(model, getattr(world, record))
+    someone_else_saves(model, record(world) if callable(record) else getattr(world, record))
     before, last = audited_rows(), last_event_id()
 
     response = post(client, endpoint, world, form)

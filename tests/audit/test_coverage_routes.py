@@ -23,6 +23,7 @@ from tests.audit.expected import (
     last_event_id,
     written_since,
 )
+from tests.audit.import_cases import IMPORT_CASES
 from tests.audit.link_cases import LINK_CASES
 from tests.audit.loan_cases import LOAN_CASES
 from tests.audit.site_cases import ACCOUNT_CASES
@@ -37,6 +38,7 @@ CASES: dict[str, Case] = {
     **CONTACT_CASES,
     **ADMIN_CASES,
     **TASK_CASES,
+    **IMPORT_CASES,
 }
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

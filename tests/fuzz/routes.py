@@ -25,6 +25,7 @@ from tests import factories
 from tests.admin.pages import customer_form, product_form, user_form
 from tests.factories import PASSWORD
 from tests.fuzz.links import NEW_PASSWORD, link_form, link_url, log_in_address_owner, renew
+from tests.imports.batches import IMPORT_POSTS
 from tests.loans.conftest import APPLIED, DISBURSED, pay, start
 
 
@@ -395,4 +396,5 @@ POST_ROUTES: dict[str, Route] = {
     **admin_routes("loan"),
     **admin_routes("product"),
     **admin_routes("user"),
+    **{endpoint: Route(*post) for endpoint, post in IMPORT_POSTS.items()},
 }
