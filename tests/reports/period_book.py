@@ -26,7 +26,7 @@ from crm.extensions import db
 from crm.lending.schedule import RepaymentMethod
 from crm.loans.services import lifecycle, payments
 from crm.models import Loan, Payment, Product, Role, User
-from crm.reports.queries.period import Period
+from crm.reports.queries.period_figures import Period
 from tests import factories
 
 FEBRUARY = Period(date(2025, 2, 1), date(2025, 2, 28))
@@ -49,10 +49,37 @@ def utc(*moment: int) -> datetime:
     return datetime(*moment, tzinfo=UTC)
 
 
-def build_book(clock) -> Book:
-    """The loans of the table above up to the end of March; later() adds what came after."""
-    alpha = _product("Alpha")
-    beta = _product("Beta")
+def build_book(clock, tag: str = "") -> Book:
+    """The loans above up to the end of March; later() adds what came after. A `tag` names
+    the products of another copy of the book."""
+    book = _applications(tag)
+    loans, admin = book.loans, book.admin
+    clock.now = utc(2025, 1, 10, 8)
+    start(book, "A", date(2025, 1, 10))
+    clock.now = utc(2025, 2, 5, 8)
+    start(book, "B", date(2025, 2, 5))
+    clock.now = utc(2025, 2, 13, 8)
+    lifecycle.refuse_loan(db.session, loans["D"], reason="Income too low", by=admin)
+    clock.now = utc(2025, 2, 15, 8)
+    start(book, "C", date(2025, 2, 15))
+    clock.now = utc(2025, 2, 21, 8)
+    lifecycle.withdraw_loan(db.session, loans["E"], by=admin)
+    db.session.commit()
+    pay(book, "A", "888.49", date(2025, 2, 10), "A-1")
+    pay(book, "A", "888.49", date(2025, 3, 8), "A-2")
+    pay(book, "B", "304.91", date(2025, 3, 5), "B-1")
+    clock.now = utc(2025, 3, 20, 10)
+    wrong = pay(book, "B", "100.00", date(2025, 3, 20), "B-wrong")
+    clock.now = utc(2025, 3, 21, 10)
+    reverse(book, wrong)
+    pay(book, "B", "304.91", date(2025, 3, 31), "B-2")
+    return book
+
+
+def _applications(tag: str) -> Book:
+    """The products, the staff, the customers and the seven applications, not yet decided."""
+    alpha = _product(f"Alpha{tag}")
+    beta = _product(f"Beta{tag}")
     petro = factories.UserFactory(role=Role.MANAGER, full_name="Petro Manager")
     iryna = factories.UserFactory(role=Role.MANAGER, full_name="Iryna Manager")
     admin = factories.UserFactory(role=Role.ADMIN, full_name="Olena Admin")
@@ -80,27 +107,7 @@ def build_book(clock) -> Book:
         )
         for name, (product, amount, term, whose, created_at) in plan.items()
     }
-    book = Book(alpha, beta, petro, iryna, admin, loans)
-    clock.now = utc(2025, 1, 10, 8)
-    start(book, "A", date(2025, 1, 10))
-    clock.now = utc(2025, 2, 5, 8)
-    start(book, "B", date(2025, 2, 5))
-    clock.now = utc(2025, 2, 13, 8)
-    lifecycle.refuse_loan(db.session, loans["D"], reason="Income too low", by=admin)
-    clock.now = utc(2025, 2, 15, 8)
-    start(book, "C", date(2025, 2, 15))
-    clock.now = utc(2025, 2, 21, 8)
-    lifecycle.withdraw_loan(db.session, loans["E"], by=admin)
-    db.session.commit()
-    pay(book, "A", "888.49", date(2025, 2, 10), "A-1")
-    pay(book, "A", "888.49", date(2025, 3, 8), "A-2")
-    pay(book, "B", "304.91", date(2025, 3, 5), "B-1")
-    clock.now = utc(2025, 3, 20, 10)
-    wrong = pay(book, "B", "100.00", date(2025, 3, 20), "B-wrong")
-    clock.now = utc(2025, 3, 21, 10)
-    reverse(book, wrong)
-    pay(book, "B", "304.91", date(2025, 3, 31), "B-2")
-    return book
+    return Book(alpha, beta, petro, iryna, admin, loans)
 
 
 def later(book: Book, clock) -> None:

@@ -23,8 +23,6 @@ from crm.models import Customer, Loan, Product, User
 from crm.models.customer import person_name
 from crm.reports.queries.ledger import group_filters, more_than_days_past_due, positions
 from crm.reports.queries.period import (
-    Outcome,
-    Period,
     applied_in,
     disbursed_in,
     due_installments,
@@ -32,6 +30,7 @@ from crm.reports.queries.period import (
     written_off_in,
     written_off_principal,
 )
+from crm.reports.queries.period_figures import Outcome, Period
 from crm.reports.queries.portfolio import bucket_of
 
 
