@@ -16,7 +16,8 @@ from crm.i18n.fields import DateInputField
 from crm.i18n.labels import BUCKET_LABELS
 from crm.reports.queries.drill import AS_OF_MEASURES, Measure
 from crm.reports.queries.ledger import NO_MANAGER
-from crm.reports.queries.period_figures import Outcome, Period, check_day, check_period
+from crm.reports.queries.monthly import Outcome
+from crm.reports.queries.period_figures import Period, check_day, check_period
 from crm.validation import FieldError
 
 #: The value of a drop-down's first choice: no filter.

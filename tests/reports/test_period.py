@@ -12,8 +12,9 @@ from crm.lending.delinquency import Bucket
 from crm.loans.services.lifecycle import write_off_loan
 from crm.reports.queries.drill import Measure, period_list, position_list
 from crm.reports.queries.ledger import NO_MANAGER
+from crm.reports.queries.monthly import Outcome
 from crm.reports.queries.period import applications, collections, disbursements, write_offs
-from crm.reports.queries.period_figures import MAX_PERIOD_DAYS, Outcome, Period, check_period
+from crm.reports.queries.period_figures import MAX_PERIOD_DAYS, Period, check_period
 from crm.reports.queries.portfolio import portfolio_as_of, portfolio_report
 from crm.validation import FieldError
 from tests.reports.period_book import (

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Bundle, aliased
 
 from crm.lending.delinquency import Bucket
 from crm.lending.portfolio import PAR_DAYS
-from crm.loans.queries.portfolio import from_cents
+from crm.loans.queries.portfolio import bucket_case, from_cents
 from crm.models import Customer, Loan, Product, User
 from crm.models.customer import person_name
 from crm.reports.queries.ledger import group_filters, more_than_days_past_due, positions
+from crm.reports.queries.monthly import Outcome
 from crm.reports.queries.period import (
     applied_in,
     disbursed_in,
@@ -30,8 +31,7 @@ from crm.reports.queries.period import (
     written_off_in,
     written_off_principal,
 )
-from crm.reports.queries.period_figures import Outcome, Period
-from crm.reports.queries.portfolio import bucket_of
+from crm.reports.queries.period_figures import Period
 
 
 class Measure(enum.StrEnum):
@@ -195,7 +195,7 @@ def _position_condition(
     if measure is Measure.BUCKET:
         if bucket is None:
             raise ValueError("the bucket measure needs a bucket")
-        return bucket_of(position, as_of) == bucket.value
+        return bucket_case(position.c.oldest_overdue, as_of) == bucket.value
     if measure is Measure.ACTIVE:
         return true()
     raise ValueError(f"{measure} is not a figure as of a day")

@@ -32,6 +32,7 @@ from crm.lending.status import STARTED_STATUSES, LoanStatus
 from crm.loans.queries.portfolio import cents, from_cents
 from crm.models import Customer, Installment, Loan, Payment, PaymentAllocation, Product
 from crm.reports.queries.ledger import counted_on, end_of, group_filters
+from crm.reports.queries.monthly import Outcome
 from crm.reports.queries.period_figures import (
     NO_COLLECTIONS,
     ByProduct,
@@ -39,7 +40,6 @@ from crm.reports.queries.period_figures import (
     Counted,
     F,
     Funnel,
-    Outcome,
     Period,
     ProductLine,
 )

@@ -6,7 +6,6 @@ Money is Decimal; a ratio is a percentage to 0.01 (crm.lending.portfolio.percent
 where there is nothing to divide by.
 """
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,6 +18,7 @@ from crm.clock import lender_day_start
 from crm.lending.money import ZERO
 from crm.lending.portfolio import Collections, percent
 from crm.reports.queries.ledger import end_of
+from crm.reports.queries.monthly import Outcome
 from crm.validation import FieldError
 
 #: The longest period a report covers, in days: a year, a leap one included.
@@ -112,16 +112,6 @@ class CollectionFigures(Collections):
 
 
 NO_COLLECTIONS = CollectionFigures(due=ZERO, received=ZERO)
-
-
-class Outcome(enum.StrEnum):
-    """What had become of an application at the end of a day: a loan started by then counts
-    as approved, whatever it became later (repaid, written off)."""
-
-    PENDING = "pending"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    APPROVED = "approved"
 
 
 #: The outcomes of a decided application.

@@ -8,7 +8,7 @@ from crm.paging import paginate
 from crm.reports import bp
 from crm.reports.forms import MEASURE_LABELS, OUTCOME_LABELS, LoansForm
 from crm.reports.queries.drill import LoanList, Measure, period_list, position_list
-from crm.reports.queries.period_figures import Outcome
+from crm.reports.queries.monthly import Outcome
 from crm.reports.routes.pages import offered, tabs
 
 TEMPLATE = "reports/loans.html"
