@@ -146,6 +146,8 @@ ACTION_LABELS = {
     "link_refused": _l("Link refused"),
     "demo_load": _l("Demo data loaded"),
     "prune": _l("Ended sessions and links deleted"),
+    # A list downloaded as a file (crm/exports/download.py).
+    "export": _l("Exported"),
 }
 
 #: The kinds of record the trail speaks of (AuditEvent.entity).
@@ -160,6 +162,7 @@ ENTITY_LABELS = {
     "user": _l("Login"),
     "demo": _l("Demo data"),
     "maintenance": _l("Maintenance"),
+    "overdue_queue": _l("Overdue queue"),
 }
 
 #: The actors that are nobody's e-mail (AuditEvent.actor).
@@ -182,9 +185,17 @@ _SHARED_FIELDS = {
     "active": _l("Active"),
     "created_at": _l("Created"),
 }
+#: The facts of an export's event (crm/exports/download.py), under the entity exported.
+EXPORT_FACTS = {
+    "rows": _l("Rows"),
+    "format": _l("Format"),
+    "filters": _l("Filters"),
+    "complete": _l("Downloaded in full"),
+}
 FIELD_LABELS = {
     "customer": {
         **_SHARED_FIELDS,
+        **EXPORT_FACTS,
         "last_name": _l("Last name"),
         "first_name": _l("First name"),
         "patronymic": _l("Patronymic"),
@@ -207,6 +218,7 @@ FIELD_LABELS = {
     },
     "loan": {
         **_SHARED_FIELDS,
+        **EXPORT_FACTS,
         "term_months": _l("Term, months"),
         "status": _l("Status"),
         "created_at": _l("Applied"),
@@ -231,6 +243,7 @@ FIELD_LABELS = {
     },
     "payment": {
         **_SHARED_FIELDS,
+        **EXPORT_FACTS,
         "reference": _l("Reference"),
         "recorded_by_id": _l("Recorded by"),
         "recorded_at": _l("Recorded"),
@@ -238,6 +251,7 @@ FIELD_LABELS = {
         "reversed_by_id": _l("Reversed by"),
         "reversal_reason": _l("Reversal reason"),
     },
+    "overdue_queue": EXPORT_FACTS,
     "contact": {
         **_SHARED_FIELDS,
         "kind": _l("Kind"),
