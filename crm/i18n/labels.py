@@ -163,6 +163,13 @@ ENTITY_LABELS = {
     "demo": _l("Demo data"),
     "maintenance": _l("Maintenance"),
     "overdue_queue": _l("Overdue queue"),
+    # The reports downloaded (crm/reports/spreadsheets.py).
+    "portfolio": _l("Portfolio"),
+    "disbursements": _l("Disbursements"),
+    "collections": _l("Collections"),
+    "write_offs": _l("Write-offs"),
+    "applications": _l("Applications"),
+    "report_loans": _l("Loans behind a figure"),
 }
 
 #: The actors that are nobody's e-mail (AuditEvent.actor).

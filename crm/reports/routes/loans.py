@@ -1,4 +1,4 @@
-"""The loans behind a report's figure, a page at a time."""
+"""The loans behind a report's figure, a page at a time, or all of them as a file."""
 
 from flask import render_template
 
@@ -10,12 +10,35 @@ from crm.reports.forms import MEASURE_LABELS, OUTCOME_LABELS, LoansForm
 from crm.reports.queries.drill import LoanList, Measure, period_list, position_list
 from crm.reports.queries.monthly import Outcome
 from crm.reports.routes.pages import offered, tabs
+from crm.reports.spreadsheets import FORMAT, loans_file
 
 TEMPLATE = "reports/loans.html"
 
 
 @bp.get("/loans")
 def loans():
+    form = checked()
+    context = page_context(form)
+    if form.errors:
+        return render_template(TEMPLATE, **context), 422
+    loan_list = listed(form)
+    page = paginate(loan_list.lines, count_of=loan_list.rows)
+    return render_template(
+        TEMPLATE, page=page, measure=Measure(form.measure.data), args=form.link_args(), **context
+    )
+
+
+@bp.get(f"/loans/export.{FORMAT}")
+def loans_export(file_format: str):
+    form = checked()
+    if form.errors:
+        return render_template(TEMPLATE, **page_context(form)), 422
+    days = (form.as_of.data,) if form.as_of_measure else (form.since.data, form.until.data)
+    return loans_file(Measure(form.measure.data), days, listed(form), file_format)
+
+
+def checked() -> LoansForm:
+    """The list's form, checked: its errors say whether its filters are good."""
     today = lender_today()
     form = LoansForm(
         measure=Measure.ACTIVE.value,
@@ -24,19 +47,17 @@ def loans():
         until=today,
         **offered(),
     )
-    context = {
+    form.check(today)
+    return form
+
+
+def page_context(form: LoansForm) -> dict:
+    return {
         "form": form,
         "tabs": tabs(form),
         "measures": MEASURE_LABELS,
         "outcomes": OUTCOME_LABELS,
     }
-    if not form.check(today):
-        return render_template(TEMPLATE, **context), 422
-    loan_list = listed(form)
-    page = paginate(loan_list.lines, count_of=loan_list.rows)
-    return render_template(
-        TEMPLATE, page=page, measure=Measure(form.measure.data), args=form.link_args(), **context
-    )
 
 
 def listed(form: LoansForm) -> LoanList:
