@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.language import bp as language_bp
     from crm.loans import bp as loans_bp
     from crm.products import bp as products_bp
+    from crm.reports import bp as reports_bp
     from crm.search import bp as search_bp
     from crm.second_factor import bp as second_factor_bp
     from crm.tasks import bp as tasks_bp
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         loans_bp,
         contacts_bp,
         products_bp,
+        reports_bp,
         search_bp,
         tasks_bp,
         account_bp,

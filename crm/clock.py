@@ -2,7 +2,7 @@
 what time it is for anything that expires (log-in sessions, second-factor codes,
 confirmations)."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 
 from flask import current_app, has_app_context
 from flask_babel import get_timezone, to_user_timezone
@@ -16,6 +16,15 @@ def lender_today() -> date:
 def lender_date(moment: datetime) -> date:
     """The lender's calendar day at `moment`: 23:30 UTC is already tomorrow in Kyiv."""
     return to_user_timezone(moment).date()
+
+
+def lender_wall_time(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """The lender's wall-clock time at `moment`, to the second and without a zone: what a
+    spreadsheet, which keeps none, shows for it (21:30 UTC on 30 April is 00:30 on 1 May in
+    Kyiv in summer). `zone` is the lender's (get_timezone()), from a caller that converts
+    many moments and looks it up once."""
+    local = as_utc(moment).astimezone(zone or get_timezone())
+    return local.replace(tzinfo=None, microsecond=0)
 
 
 def lender_day_start(day: date) -> datetime:

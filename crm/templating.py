@@ -1,7 +1,7 @@
 """What every template can use: the filters that write values for the user's language,
 the words for stored values, the colours of the status badges, and how audit events read."""
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import get_locale
 
 from crm.audit import display as audit
@@ -49,6 +49,20 @@ PROMISE_COLOURS = {
 }
 
 
+def list_args(**changes: object) -> dict[str, object]:
+    """The page's query arguments with `changes` (a None drops one), for links to the same
+    list sorted, paged or exported otherwise. Arguments that url_for() would take for its own
+    (`endpoint`, `_method`, `_external`, …) are left out: passed on, they would break the link
+    or the page (a 500 for `?_method=POST`)."""
+    args = {
+        key: value
+        for key, value in request.args.to_dict().items()
+        if key != "endpoint" and not key.startswith("_")
+    }
+    args.update(changes)
+    return args
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(amount)
@@ -70,6 +84,7 @@ def register(app: Flask) -> None:
     app.add_template_global(TIMELINE_GROUP_LABELS, "timeline_group_labels")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
+    app.add_template_global(list_args)
     # templates/_macros/audit.html
     app.add_template_global(audit.action_label, "audit_action")
     app.add_template_global(audit.actor_label, "audit_actor")

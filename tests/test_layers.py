@@ -37,6 +37,9 @@ SHARED_MODULES = (
     "crm.i18n",
     # The password policy and hashing: the services of every entry point that sets one use it.
     "crm.auth.passwords",
+    # A list's columns and rows written as CSV or XLSX: every export and report uses them.
+    "crm.exports.columns",
+    "crm.exports.writers",
 )
 #: What services and queries must be handed instead of reading it from Flask.
 REQUEST_STATE = {

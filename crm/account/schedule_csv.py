@@ -1,52 +1,27 @@
 """A loan's repayment schedule as a CSV file that Excel opens as it is, in Ukrainian as in
-English: UTF-8 with a byte order mark (without it Excel reads the file in the computer's
-code page), `;` between fields (Excel's list separator where decimals take a comma, as in
-Ukrainian), amounts with two decimals and the language's decimal sign, dates in ISO 8601
-(which Excel reads in any locale), a header row in the user's language."""
-
-import csv
-import io
+English (crm.exports.writers says how): a header row in the user's language, then the
+schedule's rows with what is paid on each and its state."""
 
 from flask_babel import lazy_gettext as _l
 
-from crm.i18n.formats import plain_amount
+from crm.exports.columns import Column, Kind
+from crm.exports.writers import csv_bytes
 from crm.i18n.labels import ROW_STATE_LABELS
 from crm.loans.queries.servicing import LoanServicing
 
-BYTE_ORDER_MARK = "\ufeff"
-SEPARATOR = ";"
-HEADERS = (
-    _l("No."),
-    _l("Due date"),
-    _l("Payment"),
-    _l("Principal"),
-    _l("Interest"),
-    _l("Paid"),
-    _l("Still owed"),
-    _l("Paid on"),
-    _l("Status"),
+COLUMNS = (
+    Column(_l("No."), Kind.INTEGER, lambda line: line.installment.number),
+    Column(_l("Due date"), Kind.DATE, lambda line: line.installment.due_date),
+    Column(_l("Payment"), Kind.MONEY, lambda line: line.installment.payment),
+    Column(_l("Principal"), Kind.MONEY, lambda line: line.installment.principal),
+    Column(_l("Interest"), Kind.MONEY, lambda line: line.installment.interest),
+    Column(_l("Paid"), Kind.MONEY, lambda line: line.paid),
+    Column(_l("Still owed"), Kind.MONEY, lambda line: line.installment.unpaid),
+    Column(_l("Paid on"), Kind.DATE, lambda line: line.installment.paid_on),
+    Column(_l("Status"), Kind.TEXT, lambda line: line.state, ROW_STATE_LABELS),
 )
 
 
-def schedule_csv(servicing: LoanServicing) -> str:
+def schedule_csv(servicing: LoanServicing) -> bytes:
     """The schedule's rows with what is paid on each and its state, after a header row."""
-    output = io.StringIO()
-    output.write(BYTE_ORDER_MARK)
-    writer = csv.writer(output, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow([str(header) for header in HEADERS])
-    for line in servicing.lines:
-        item = line.installment
-        writer.writerow(
-            [
-                item.number,
-                item.due_date.isoformat(),
-                plain_amount(item.payment),
-                plain_amount(item.principal),
-                plain_amount(item.interest),
-                plain_amount(line.paid),
-                plain_amount(item.unpaid),
-                item.paid_on.isoformat() if item.paid_on else "",
-                str(ROW_STATE_LABELS[line.state]),
-            ]
-        )
-    return output.getvalue()
+    return csv_bytes(COLUMNS, servicing.lines)

@@ -18,14 +18,13 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session, scoped_session
 
 from crm.clock import as_utc
+from crm.exports.columns import safe_text
 from crm.models import AuditEvent
 
 #: The keys of an exported event, in order (docs/AUDIT.md, /work/shared/DESIGN.md's CLI).
 FIELDS = ("at", "actor", "action", "entity", "entity_id", "changes", "ip")
 #: Events read per query.
 BATCH_SIZE = 1000
-#: What a spreadsheet may take for the start of a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = (
     AuditEvent.id,
@@ -123,11 +122,5 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     for row in rows:
         event = record(row)
         event["changes"] = json.dumps(event["changes"], ensure_ascii=False)
-        yield line(csv_cell(value) for value in event.values())
-
-
-def csv_cell(value: object) -> str:
-    """`value` as a cell a spreadsheet shows as text: one that would start a formula is
-    prefixed with a single quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+        # Every cell as text a spreadsheet will not run (crm.exports.columns).
+        yield line(safe_text(value) for value in event.values())

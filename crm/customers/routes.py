@@ -1,11 +1,15 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm import clock
 from crm.audit.queries import customer_history
 from crm.auth.events import security_event
 from crm.contacts.queries import promise_states
 from crm.customers import bp, queries
+from crm.exports.columns import Column, Kind, streamed
+from crm.exports.download import Export, download
+from crm.exports.writers import FileFormat
 from crm.extensions import db
 from crm.links.queries import login_state
 from crm.links.services.invitation import invite_customer
@@ -19,17 +23,54 @@ from crm.validation import FieldError
 
 #: Flask-Admin's edit form for a customer; the admin registers it.
 ADMIN_EDIT_ENDPOINT = "customer.edit_view"
+#: The list's download (crm/exports/): a row per customer, every column a spreadsheet can use.
+EXPORT = Export(
+    name="customers",
+    title=_l("Customers"),
+    entity="customer",
+    filters=("q", "mine", "sort"),
+    columns=(
+        Column(_l("No."), Kind.INTEGER, lambda customer: customer.id),
+        Column(_l("Last name"), Kind.TEXT, lambda customer: customer.last_name),
+        Column(_l("First name"), Kind.TEXT, lambda customer: customer.first_name),
+        Column(_l("Patronymic"), Kind.TEXT, lambda customer: customer.patronymic),
+        Column(_l("Phone"), Kind.TEXT, lambda customer: customer.phone),
+        Column(_l("E-mail"), Kind.TEXT, lambda customer: customer.email),
+        Column(_l("Tax id"), Kind.TEXT, lambda customer: customer.tax_id),
+        Column(_l("Date of birth"), Kind.DATE, lambda customer: customer.birth_date),
+        Column(_l("Address"), Kind.TEXT, lambda customer: customer.address),
+        Column(
+            _l("Manager"),
+            Kind.TEXT,
+            lambda customer: customer.manager and customer.manager.display_name,
+        ),
+        Column(_l("Added"), Kind.DATETIME, lambda customer: customer.created_at),
+    ),
+)
 
 
 @bp.get("/")
 def index():
-    query = request.args.get("q", "").strip()
-    sort = queries.sort_key(request.args.get("sort"))
-    manager_id = mine_manager_id()
+    query, sort, manager_id = list_filters()
     page = paginate(queries.search_customers(query, sort, manager_id=manager_id))
     return render_template(
         "customers/index.html", page=page, query=query, sort=sort, mine=manager_id is not None
     )
+
+
+@bp.get("/export.<any(csv, xlsx):file_format>")
+def export(file_format: str):
+    """The list as the page shows it (its search, "mine" and sort), every row of it."""
+    query, sort, manager_id = list_filters()
+    statement = queries.search_customers(query, sort, manager_id=manager_id)
+    return download(EXPORT, FileFormat(file_format), lambda: streamed(db.session, statement))
+
+
+def list_filters() -> tuple[str, str, int | None]:
+    """The list's search (?q=), sort (?sort=) and manager (?mine=1), read the same way for
+    the page and its export."""
+    query = request.args.get("q", "").strip()
+    return query, queries.sort_key(request.args.get("sort")), mine_manager_id()
 
 
 @bp.get("/<int:customer_id>")

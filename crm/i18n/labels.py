@@ -171,6 +171,8 @@ ACTION_LABELS = {
     "demo_load": _l("Demo data loaded"),
     "import": _l("Rows imported"),
     "prune": _l("Ended sessions and links deleted"),
+    # A list downloaded as a file (crm/exports/download.py).
+    "export": _l("Exported"),
 }
 
 #: The kinds of record the trail speaks of (AuditEvent.entity).
@@ -186,6 +188,14 @@ ENTITY_LABELS = {
     "demo": _l("Demo data"),
     "import": _l("Import"),
     "maintenance": _l("Maintenance"),
+    "overdue_queue": _l("Overdue queue"),
+    # The reports downloaded (crm/reports/spreadsheets.py).
+    "portfolio": _l("Portfolio"),
+    "disbursements": _l("Disbursements"),
+    "collections": _l("Collections"),
+    "write_offs": _l("Write-offs"),
+    "applications": _l("Applications"),
+    "report_loans": _l("Loans behind a figure"),
 }
 
 #: The actors that are nobody's e-mail (AuditEvent.actor).
@@ -208,9 +218,17 @@ _SHARED_FIELDS = {
     "active": _l("Active"),
     "created_at": _l("Created"),
 }
+#: The facts of an export's event (crm/exports/download.py), under the entity exported.
+EXPORT_FACTS = {
+    "rows": _l("Rows"),
+    "format": _l("Format"),
+    "filters": _l("Filters"),
+    "complete": _l("Downloaded in full"),
+}
 FIELD_LABELS = {
     "customer": {
         **_SHARED_FIELDS,
+        **EXPORT_FACTS,
         "last_name": _l("Last name"),
         "first_name": _l("First name"),
         "patronymic": _l("Patronymic"),
@@ -233,6 +251,7 @@ FIELD_LABELS = {
     },
     "loan": {
         **_SHARED_FIELDS,
+        **EXPORT_FACTS,
         "term_months": _l("Term, months"),
         "status": _l("Status"),
         "created_at": _l("Applied"),
@@ -257,6 +276,7 @@ FIELD_LABELS = {
     },
     "payment": {
         **_SHARED_FIELDS,
+        **EXPORT_FACTS,
         "reference": _l("Reference"),
         "recorded_by_id": _l("Recorded by"),
         "recorded_at": _l("Recorded"),
@@ -264,6 +284,7 @@ FIELD_LABELS = {
         "reversed_by_id": _l("Reversed by"),
         "reversal_reason": _l("Reversal reason"),
     },
+    "overdue_queue": EXPORT_FACTS,
     "contact": {
         **_SHARED_FIELDS,
         "kind": _l("Kind"),

@@ -63,7 +63,13 @@ def fills(rule, loans: Loans, payment_id: int, customer_id: int) -> Iterator[dic
         yield {"customer_id": customer_id}
     else:
         # Customers have no tasks: any task id (a staff route refuses them before looking).
-        yield {"export_type": "csv", "token": "x" * 43, "filename": "x.css", "task_id": 1}
+        yield {
+            "export_type": "csv",
+            "file_format": "csv",
+            "token": "x" * 43,
+            "filename": "x.css",
+            "task_id": 1,
+        }
 
 
 def tries(app: Flask, loans: Loans, user: User) -> list[Try]:

@@ -15,6 +15,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 
 from crm.audit import export
+from crm.exports.columns import FORMULA_STARTS
 from crm.extensions import db
 from crm.models import AuditEvent, Customer, Role
 from crm.models.audit import APPEND_ONLY, SYSTEM
@@ -117,17 +118,7 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(runner, logged_in,
     assert log_in["actor"] == f"'{email}"
     assert json.loads(log_in["changes"])["email"] == [None, email]
     assert log_in["ip"] == "198.51.100.4"
-    assert not any(cell.startswith(export.FORMULA_STARTS) for row in rows for cell in row)
-
-
-@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_every_formula_start_is_neutralised(start):
-    assert export.csv_cell(f"{start}cmd") == f"'{start}cmd"
-
-
-@pytest.mark.parametrize("value", ["{}", "a=b", "user@example.com", "'quoted", "", None, 12])
-def test_other_cells_are_left_as_they_are(value):
-    assert export.csv_cell(value) == ("" if value is None else str(value))
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
 
 
 def test_since_and_until_take_whole_utc_days(runner, clock):

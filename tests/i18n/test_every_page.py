@@ -22,8 +22,12 @@ from tests.walk import walk
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 CYRILLIC_WORD = re.compile(r"[А-ЩЬЮЯЄІЇҐа-щьюяєіїґ]{2,}")
-#: The product's name and the switcher, which names each language in that language.
-OWN_NAMES = {"uk": {"Credit", "CRM", "ENG", "English"}, "en": {"УКР", "Українська"}}
+#: The product's name, the switcher, which names each language in that language, and the
+#: file formats the lists download as.
+OWN_NAMES = {
+    "uk": {"Credit", "CRM", "ENG", "English", "CSV", "XLSX"},
+    "en": {"УКР", "Українська"},
+}
 #: Text columns that hold codes rather than words people typed.
 CODED_COLUMNS = {"password_hash", "locale"}
 READ_ATTRIBUTES = ("title", "placeholder", "alt", "aria-label")

@@ -146,6 +146,16 @@ def test_mine_lists_the_loans_of_my_customers(staff_client, manager, loans):
     assert len(listed_ids(staff_client.get("/loans/?mine=0"))) == 3
 
 
+@pytest.mark.parametrize(
+    ("sort", "names"), [("customer", ["Бондар", "Ващенко"]), ("-customer", ["Ващенко", "Бондар"])]
+)
+def test_mine_sorted_by_customer_name(staff_client, manager, loans, sort, names):
+    for name in ("Бондар", "Ващенко"):
+        loans[name].customer.manager = manager
+    db.session.commit()
+    assert listed_ids(staff_client.get(f"/loans/?mine=1&sort={sort}")) == ids(loans, *names)
+
+
 def test_the_filter_bar_keeps_what_was_chosen(staff_client, loans):
     html = staff_client.get(
         "/loans/?q=Бонд&from=2025-05-01&to=2025-05-03&sort=amount&mine=1"

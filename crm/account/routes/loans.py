@@ -10,6 +10,7 @@ from crm.account import bp, queries
 from crm.account.forms import WithdrawForm
 from crm.account.schedule_csv import schedule_csv
 from crm.clock import lender_today
+from crm.exports.writers import FileFormat
 from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.loans.queries.servicing import loan_servicing, schedule_preview
@@ -63,8 +64,8 @@ def schedule(loan_id: int):
     if servicing is None:
         abort(404)
     return Response(
-        schedule_csv(servicing).encode("utf-8"),
-        mimetype="text/csv",
+        schedule_csv(servicing),
+        content_type=FileFormat.CSV.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="loan-{record.id}-schedule.csv"',
         },

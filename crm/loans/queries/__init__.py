@@ -1,2 +1,3 @@
 """Reading loans: lists and counts (`loans`), one loan's schedule and cost (`servicing`),
-the portfolio figures (`portfolio`) and the overdue queue (`overdue`)."""
+the portfolio figures (`portfolio`), the overdue queue (`overdue`) and the payments journal
+(`payments`)."""

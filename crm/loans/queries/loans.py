@@ -106,10 +106,12 @@ def _filter_conditions(filters: LoanFilters) -> list[ColumnElement[bool]]:
     if filters.manager_id is not None:
         # Checked per loan while the list's order is walked: a manager's customers have many
         # loans, and gathering them all to sort them costs more than finding a page of them.
+        # Correlated on the loan only: sorted by name, the list joins the customers too, and
+        # the subquery must keep its own.
         managed = select(Customer.id).where(
             Customer.id == Loan.customer_id, Customer.manager_id == filters.manager_id
         )
-        conditions.append(managed.exists())
+        conditions.append(managed.correlate(Loan).exists())
     return conditions
 
 

@@ -265,12 +265,7 @@ def loan_filters() -> LoanFilters:
     """The loans list's filters from its arguments: ?q=, ?status=, ?product=, the dates
     ?from= and ?to= (ISO, the lender's calendar, both included) and ?mine=1 (the current
     user's customers). A status or date that is none, or from after to, is a 400."""
-    first, last = date_arg("from"), date_arg("to")
-    if first and last and first > last:
-        abort(
-            400,
-            description=_("The date range starts after it ends: “from” must not be after “to”."),
-        )
+    first, last = date_range()
     return LoanFilters(
         query=request.args.get("q", ""),
         status=status_arg(request.args.get("status")),
@@ -279,6 +274,17 @@ def loan_filters() -> LoanFilters:
         created_until=lender_day_start(last + timedelta(days=1)) if last else None,
         manager_id=mine_manager_id(),
     )
+
+
+def date_range() -> tuple[date | None, date | None]:
+    """The days ?from= and ?to= of a list (see date_arg); from after to is a 400."""
+    first, last = date_arg("from"), date_arg("to")
+    if first and last and first > last:
+        abort(
+            400,
+            description=_("The date range starts after it ends: “from” must not be after “to”."),
+        )
+    return first, last
 
 
 def date_arg(name: str) -> date | None:

@@ -1,5 +1,6 @@
 """The overdue queue: active loans past due, most overdue first, to work through."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort, render_template, request
@@ -22,33 +23,56 @@ QUIET_FOR = timedelta(days=7)
 @bp.get("/overdue")
 def overdue():
     as_of = lender_today()
-    sort = queue.sort_key(request.args.get("sort"))
-    bucket = bucket_arg(request.args.get("bucket"))
-    manager_id = manager_arg(request.args.get("manager"))
-    quiet = flag_arg("no_contact")
-    broken = flag_arg("promise", "broken")
-    filters = {
-        "bucket": bucket,
-        "manager_id": manager_id,
-        "not_contacted_since": utc_now() - QUIET_FOR if quiet else None,
-        "promise_broken": broken,
-    }
+    arguments = queue_arguments()
+    filters = arguments.filters()
     page = paginate(
-        queue.overdue_queue(as_of, sort=sort, **filters),
+        queue.overdue_queue(as_of, sort=arguments.sort, **filters),
         count_of=queue.overdue_rows(as_of, **filters),
     )
     return render_template(
         "loans/overdue.html",
         page=page,
         as_of=as_of,
-        sort=sort,
-        bucket=bucket,
-        manager_id=manager_id,
-        no_contact=quiet,
-        promise_broken=broken,
+        sort=arguments.sort,
+        bucket=arguments.bucket,
+        manager_id=arguments.manager_id,
+        no_contact=arguments.no_contact,
+        promise_broken=arguments.promise_broken,
         my_id=current_user.id,
         buckets=list(BUCKET_DAYS),
         managers=staff_names(db.session),
+    )
+
+
+@dataclass(frozen=True)
+class QueueArguments:
+    """The queue's sort and filters as its arguments give them."""
+
+    sort: str
+    bucket: Bucket | None
+    manager_id: int | None
+    no_contact: bool
+    promise_broken: bool
+
+    def filters(self) -> dict:
+        """The filters as crm.loans.queries.overdue takes them."""
+        return {
+            "bucket": self.bucket,
+            "manager_id": self.manager_id,
+            "not_contacted_since": utc_now() - QUIET_FOR if self.no_contact else None,
+            "promise_broken": self.promise_broken,
+        }
+
+
+def queue_arguments() -> QueueArguments:
+    """The queue's ?sort=, ?bucket=, ?manager=, ?no_contact=1 and ?promise=broken, read the
+    same way for the page and its export; a value that is none of the filter's is a 400."""
+    return QueueArguments(
+        sort=queue.sort_key(request.args.get("sort")),
+        bucket=bucket_arg(request.args.get("bucket")),
+        manager_id=manager_arg(request.args.get("manager")),
+        no_contact=flag_arg("no_contact"),
+        promise_broken=flag_arg("promise", "broken"),
     )
 
 

@@ -23,6 +23,10 @@ from crm.loans.queries.portfolio import cents
 from crm.models import Customer, Installment, Loan, Payment, PaymentAllocation
 
 ONE_DAY = timedelta(days=1)
+#: The manager filter that keeps the customers no staff member manages: the report by
+#: manager shows them as a group of their own, and its figures link to their loans. No
+#: user has this id (ids start at 1).
+NO_MANAGER = 0
 
 
 def end_of(day: date):
@@ -97,11 +101,14 @@ def more_than_days_past_due(position: Subquery, as_of: date, days: int) -> Colum
 def group_filters(
     *, product_id: int | None = None, manager_id: int | None = None
 ) -> tuple[ColumnElement[bool], ...]:
-    """The conditions on a loan of a report's filters: one product, one manager's customers."""
+    """The conditions on a loan of a report's filters: one product, one manager's customers
+    (NO_MANAGER: the customers without a manager)."""
     conditions = []
     if product_id is not None:
         conditions.append(Loan.product_id == product_id)
-    if manager_id is not None:
+    if manager_id == NO_MANAGER:
+        conditions.append(Customer.manager_id.is_(None))
+    elif manager_id is not None:
         conditions.append(Customer.manager_id == manager_id)
     return tuple(conditions)
 

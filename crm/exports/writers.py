@@ -1,0 +1,228 @@
+"""A list's columns and rows written as a file a spreadsheet opens as it is, in Ukrainian as
+in English, without holding the list in memory.
+
+CSV: UTF-8 with a byte order mark (without it Excel reads the file in the computer's code
+page), `;` between fields (Excel's list separator where decimals take a comma, as in
+Ukrainian), CRLF line ends, money and percent with two decimals and the language's decimal
+sign, dates in ISO 8601 (which Excel reads in any locale), a header row in the user's
+language. It is written a chunk at a time as the rows come.
+
+XLSX: openpyxl's write-only workbook, which writes each row out as it is appended (memory
+stays flat however long the list); numbers as numbers, money with the number format
+`#,##0.00` and percent with `0.00`, dates as dates. Moments are written as the lender's
+wall-clock time without a zone (crm.clock.lender_wall_time): Excel keeps no zone, and the
+staff read times on the pages in the lender's zone too.
+"""
+
+import csv
+import enum
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from flask_babel import get_timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from crm.clock import lender_wall_time
+from crm.exports.columns import Column, Kind, safe_text
+from crm.i18n.formats import plain_amounts
+
+BYTE_ORDER_MARK = "\ufeff"
+SEPARATOR = ";"
+LINE_END = "\r\n"
+#: Characters of CSV gathered before they are handed on to the client.
+CHUNK_SIZE = 64 * 1024
+
+#: The number formats of the columns that need one; dates and moments get openpyxl's own
+#: (yyyy-mm-dd and yyyy-mm-dd h:mm:ss).
+NUMBER_FORMATS = {Kind.MONEY: "#,##0.00", Kind.PERCENT: "0.00"}
+#: Column widths in characters, by kind; text columns widen to fit their header.
+WIDTHS = {
+    Kind.TEXT: 24,
+    Kind.INTEGER: 10,
+    Kind.MONEY: 14,
+    Kind.PERCENT: 10,
+    Kind.DATE: 12,
+    Kind.DATETIME: 17,
+}
+#: What a worksheet's name may not hold, and its longest length (Excel's rules).
+NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_TITLE = 31
+
+
+class FileFormat(enum.StrEnum):
+    """The formats a list exports to: the file's extension, and its content type."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+    @property
+    def content_type(self) -> str:
+        return {
+            FileFormat.CSV: "text/csv; charset=utf-8",
+            FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[self]
+
+
+def row_values(columns: Sequence[Column]) -> Callable[[Any], list[Any]]:
+    """A function that takes a row's values for `columns` as a file writes them: labelled
+    values as their labels in the user's language, moments as the lender's wall-clock time.
+    What is the same for every row (the labels' texts, the lender's time zone) is looked up
+    here, once a file: once a cell, the lookups would cost more than the writing."""
+    zone = get_timezone()
+    steps = []
+    for column in columns:
+        if column.labels is not None:
+            texts = {value: str(label) for value, label in column.labels.items()}
+            steps.append(lambda value, texts=texts: texts[value])
+        elif column.kind is Kind.DATETIME:
+            steps.append(lambda value: lender_wall_time(value, zone))
+        else:
+            steps.append(None)
+    pairs = list(zip((column.value for column in columns), steps, strict=True))
+
+    def values(row: Any) -> list[Any]:
+        found = []
+        for value, step in pairs:
+            cell = value(row)
+            found.append(cell if step is None or cell is None else step(cell))
+        return found
+
+    return values
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def csv_cells(columns: Sequence[Column]) -> Callable[[Any], list[str]]:
+    """A function that writes a row's fields (see the module's docstring; None is empty)."""
+    values, amount = row_values(columns), plain_amounts()
+    writers = {
+        Kind.TEXT: safe_text,
+        Kind.INTEGER: str,
+        Kind.MONEY: amount,
+        Kind.PERCENT: amount,
+        Kind.DATE: date.isoformat,
+        Kind.DATETIME: lambda moment: moment.isoformat(sep=" "),
+    }
+    kinds = [writers[column.kind] for column in columns]
+
+    def cells(row: Any) -> list[str]:
+        return [
+            "" if value is None else write(value)
+            for write, value in zip(kinds, values(row), strict=True)
+        ]
+
+    return cells
+
+
+def csv_chunks(columns: Sequence[Column], rows: Iterable[Any]) -> Iterator[tuple[bytes, int]]:
+    """The file in chunks of about CHUNK_SIZE characters, each with the number of rows it
+    holds: first the byte order mark and the header row alone (0 rows), so that a download
+    starts at once, then the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator=LINE_END)
+    buffer.write(BYTE_ORDER_MARK)
+    writer.writerow([str(column.label) for column in columns])
+    yield _take(buffer), 0
+    cells, pending = csv_cells(columns), 0
+    for row in rows:
+        writer.writerow(cells(row))
+        pending += 1
+        if buffer.tell() >= CHUNK_SIZE:
+            yield _take(buffer), pending
+            pending = 0
+    if pending:
+        yield _take(buffer), pending
+
+
+def csv_bytes(columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
+    """The whole file at once, for short lists (a loan's schedule)."""
+    return b"".join(chunk for chunk, _rows in csv_chunks(columns, rows))
+
+
+def _take(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def write_xlsx(
+    columns: Sequence[Column], rows: Iterable[Any], target: Path | str, *, title: str
+) -> int:
+    """Write the header and the rows to the workbook file `target` (one sheet, named
+    `title`); returns the number of rows written."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for number, column in enumerate(columns, 1):
+        width = max(WIDTHS[column.kind], len(str(column.label)) + 2)
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.append([_header_cell(sheet, column) for column in columns])
+    cells = _xlsx_cells(sheet, columns)
+    count = 0
+    for row in rows:
+        sheet.append(cells(row))
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def sheet_title(title: str) -> str:
+    """`title` as Excel takes a worksheet's name: without []:*?/\\ and at most 31 long."""
+    return NOT_IN_SHEET_TITLE.sub(" ", title)[:MAX_SHEET_TITLE].strip() or "Sheet"
+
+
+def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> Cell:
+    cell = WriteOnlyCell(sheet, value=str(column.label))
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _xlsx_cells(sheet: WriteOnlyWorksheet, columns: Sequence[Column]) -> Callable[[Any], list]:
+    """A function that gives a row's cells to append: text neutralised, numbers and dates
+    as they are, money and percent in their column's formatted cell; None is empty."""
+    values = row_values(columns)
+    writers = []
+    for column in columns:
+        if column.kind is Kind.TEXT:
+            writers.append(_xlsx_text)
+        elif column.kind in NUMBER_FORMATS:
+            # One formatted cell per column, refilled for each row: append() writes a row
+            # out before it returns, and a styled cell per value costs as much as the rest.
+            cell = WriteOnlyCell(sheet)
+            cell.number_format = NUMBER_FORMATS[column.kind]
+            writers.append(partial(_refill, cell))
+        else:
+            writers.append(None)
+
+    def cells(row: Any) -> list:
+        return [
+            value if write is None or value is None else write(value)
+            for write, value in zip(writers, values(row), strict=True)
+        ]
+
+    return cells
+
+
+def _xlsx_text(value: Any) -> str:
+    # Control characters XML cannot hold would make openpyxl refuse the whole file.
+    return safe_text(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def _refill(cell: Cell, value: Any) -> Cell:
+    cell.value = value
+    return cell
