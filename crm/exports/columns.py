@@ -60,6 +60,12 @@ def safe_text(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+def unquoted(text: str) -> str:
+    """A cell as it was before safe_text() put a `'` in front of a formula's first character:
+    what an import reads back from a file the CRM wrote."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in FORMULA_STARTS else text
+
+
 def streamed(session: Session | scoped_session, statement: Select) -> Iterator[Any]:
     """The rows of `statement` (its entity, or its row when it selects several things),
     fetched BATCH_SIZE at a time, so a list of any length never sits in memory whole.

@@ -9,7 +9,7 @@ takes little memory. A file that is neither (an image, a PDF, an old .xls) is re
 message saying what to upload instead.
 
 A cell that a spreadsheet could take for a formula is written by our exports with a `'` in
-front (crm.audit.export.csv_cell); that quote is taken off again here, so that an exported
+front (crm.exports.columns.safe_text); that quote is taken off again here, so that an exported
 file imports as it was.
 """
 
@@ -25,7 +25,7 @@ from xml.etree.ElementTree import ParseError
 
 from flask_babel import gettext as _
 
-from crm.audit.export import FORMULA_STARTS
+from crm.exports.columns import unquoted
 
 ZIP_START = b"PK\x03\x04"
 #: An OLE2 compound file: Excel 97–2003's .xls (and old Word files).
@@ -64,11 +64,6 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     size: int | None
     progress: Callable[[], int]
-
-
-def unquoted(text: str) -> str:
-    """A cell as it was before an export put a `'` in front of a formula's first character."""
-    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in FORMULA_STARTS else text
 
 
 def cell_text(value: Any) -> str:

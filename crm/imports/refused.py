@@ -2,9 +2,9 @@
 row as it was, and the row's number and the reason after them. Fixed, the file can be
 imported again as it is (the added columns are left out of the mapping).
 
-Written as the CRM writes CSV for Excel (crm/account/schedule_csv.py): UTF-8 with a byte
-order mark, `;` between fields, and a `'` before a cell a spreadsheet could take for a
-formula (crm.audit.export.csv_cell), which the import takes off again."""
+Written as the CRM writes CSV for Excel (crm/exports/writers.py): UTF-8 with a byte order
+mark, `;` between fields, and a `'` before a cell a spreadsheet could take for a formula
+(crm.exports.columns.safe_text), which the import takes off again (unquoted)."""
 
 import csv
 import io
@@ -12,20 +12,20 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from flask_babel import gettext as _
 
-from crm.account.schedule_csv import BYTE_ORDER_MARK, SEPARATOR
-from crm.audit.export import csv_cell
+from crm.exports.columns import safe_text
+from crm.exports.writers import BYTE_ORDER_MARK, LINE_END, SEPARATOR
 from crm.imports.reading import Table
 
 
 def refused_lines(table: Table, reasons: Mapping[int, str]) -> Iterator[str]:
     """The file's header row, then each row whose number is in `reasons`, with its reason."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator=LINE_END)
 
     def line(cells: Iterable[object]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([csv_cell(cell) for cell in cells])
+        writer.writerow([safe_text(cell) for cell in cells])
         return buffer.getvalue()
 
     width = len(table.headers)
