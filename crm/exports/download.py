@@ -5,7 +5,7 @@ The rows are read while the response streams (crm.exports.columns.streamed), so 
 returns at once and neither the list nor the file sits in memory. The audit event ("export":
 the rows, the format, the filters, whether the whole file went out) is written when the
 stream ends, in its own transaction after the read's, also when the client goes away
-part-way; then `rows` counts what was handed to the client. An XLSX file is a zip archive,
+part-way; then `rows` counts what was written to the connection. An XLSX file is a zip archive,
 useless until complete, so it is written whole to a temporary file first (openpyxl's
 write-only mode keeps memory flat while it grows), then streamed, then deleted.
 """
@@ -46,6 +46,8 @@ class Export:
 
 @dataclass
 class _Sent:
+    """What the download has sent so far, and the facts its audit event will hold."""
+
     rows: int = 0
     complete: bool = False
     facts: dict[str, Any] = field(default_factory=dict)
