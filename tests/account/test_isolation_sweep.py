@@ -62,8 +62,14 @@ def fills(rule, loans: Loans, payment_id: int, customer_id: int) -> Iterator[dic
     elif "customer_id" in rule.arguments:
         yield {"customer_id": customer_id}
     else:
-        # Customers have no tasks: any task id (a staff route refuses them before looking).
-        yield {"export_type": "csv", "token": "x" * 43, "filename": "x.css", "task_id": 1}
+        # Customers have no tasks or uploads: any id (a staff route refuses them before looking).
+        yield {
+            "export_type": "csv",
+            "token": "x" * 43,
+            "filename": "x.css",
+            "task_id": 1,
+            "batch_id": 1,
+        }
 
 
 def tries(app: Flask, loans: Loans, user: User) -> list[Try]:
