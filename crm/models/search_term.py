@@ -18,7 +18,7 @@ Deleting a customer deletes its rows (ON DELETE CASCADE).
 import re
 
 from sqlalchemy import ForeignKey, Index, String, delete, event, insert, inspect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 
 from crm.models.base import Base
 from crm.models.customer import MAX_NAME, Customer
@@ -34,6 +34,10 @@ MAX_TERM = 256
 #: Name words are split where people split them: spaces and the hyphen of a double name.
 WORD_BREAK = re.compile(r"[\s\-]+")
 APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+#: The key in Session.info of the terms of the customers the flush under way inserts: written
+#: together once its statements are done, one INSERT for a chunk of imported customers
+#: (crm/imports/) instead of one for each.
+PENDING = "crm.search_terms_pending"
 #: What the customer's terms are made of; an update of anything else leaves them.
 SOURCE_COLUMNS = ("last_name", "first_name", "patronymic", "phone", "email")
 
@@ -91,7 +95,25 @@ def _write_terms(connection, customer: Customer) -> None:
 
 @event.listens_for(Customer, "after_insert")
 def _add_terms(_mapper, connection, customer: Customer) -> None:
-    _write_terms(connection, customer)
+    session = object_session(customer)
+    if session is None:
+        _write_terms(connection, customer)
+        return
+    values = {column: getattr(customer, column) for column in SOURCE_COLUMNS}
+    session.info.setdefault(PENDING, []).extend(term_rows(customer.id, values))
+
+
+@event.listens_for(Session, "after_flush")
+def _write_pending_terms(session: Session, _flush_context) -> None:
+    rows = session.info.pop(PENDING, None)
+    if rows:
+        session.connection().execute(insert(CustomerSearchTerm.__table__), rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_failed_flush(session: Session, _flush_context, _instances) -> None:
+    # The terms of a flush that failed half-way went with it.
+    session.info.pop(PENDING, None)
 
 
 @event.listens_for(Customer, "after_update")

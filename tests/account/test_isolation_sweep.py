@@ -62,13 +62,17 @@ def fills(rule, loans: Loans, payment_id: int, customer_id: int) -> Iterator[dic
     elif "customer_id" in rule.arguments:
         yield {"customer_id": customer_id}
     else:
-        # Customers have no tasks: any task id (a staff route refuses them before looking).
+        # Customers have no tasks, uploads or reports: any id or name (a staff route refuses
+        # them before looking).
         yield {
             "export_type": "csv",
             "file_format": "csv",
             "token": "x" * 43,
             "filename": "x.css",
             "task_id": 1,
+            "batch_id": 1,
+            "name": "disbursements",
+            "table": "products",
         }
 
 
