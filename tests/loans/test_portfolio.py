@@ -75,8 +75,8 @@ def test_portfolio_counts_only_active_loans(book):
     assert figures.overdue_loans == 4
     # Unpaid principal and interest due before AS_OF: late_10, late_30, late_31, late_95.
     assert figures.overdue_amount == Decimal("400") + 2100 + 770 + (275 + 270 + 265 + 260)
-    assert figures.at_risk == Decimal("2100") + 1250
-    assert figures.par30 == Decimal("35.08")  # 3 350 / 9 550
+    assert figures.at_risk[30] == Decimal("2100") + 1250
+    assert figures.par(30) == Decimal("35.08")  # 3 350 / 9 550
 
 
 def test_portfolio_figures_move_with_the_day(book):
@@ -86,10 +86,10 @@ def test_portfolio_figures_move_with_the_day(book):
     # 1 June: late_30 and late_31 are a day or two late, late_95 66 days.
     assert early.overdue_loans == 3
     assert early.overdue_amount == Decimal("2100") + 770 + (275 + 270 + 265)
-    assert early.at_risk == Decimal("1250")
+    assert early.at_risk[30] == Decimal("1250")
     # 1 August: every active loan is behind, all but "current" (15 July) by over 30 days.
     assert late.overdue_loans == 6
-    assert late.at_risk == Decimal("300") + 900 + 4000 + 2100 + 1250
+    assert late.at_risk[30] == Decimal("300") + 900 + 4000 + 2100 + 1250
 
 
 def test_dpd_over_30_is_at_risk_and_30_is_not(app):
@@ -98,8 +98,8 @@ def test_dpd_over_30_is_at_risk_and_30_is_not(app):
 
     figures = portfolio.portfolio(db.session, AS_OF)
 
-    assert figures.at_risk == Decimal("200.00")
-    assert figures.par30 == Decimal("66.67")
+    assert figures.at_risk[30] == Decimal("200.00")
+    assert figures.par(30) == Decimal("66.67")
     rows = db.session.scalars(queue.overdue_queue(AS_OF)).all()
     assert [row.days_past_due for row in rows] == [31, 30]
     assert rows[1].loan_id == thirty.id
@@ -112,8 +112,8 @@ def test_empty_portfolio_has_no_par(app):
     figures = portfolio.portfolio(db.session, AS_OF)
 
     assert (figures.active_loans, figures.overdue_loans) == (0, 0)
-    assert figures.outstanding == figures.overdue_amount == figures.at_risk == Decimal("0.00")
-    assert figures.par30 is None
+    assert figures.outstanding == figures.overdue_amount == figures.at_risk[30] == Decimal("0.00")
+    assert figures.par(30) is None
 
 
 def test_money_totals_are_exact_where_float_sums_are_not(app):
@@ -128,8 +128,8 @@ def test_money_totals_are_exact_where_float_sums_are_not(app):
 
     assert str(figures.outstanding) == "12.00"
     assert str(figures.overdue_amount) == "27.00"
-    assert str(figures.at_risk) == "12.00"
-    assert figures.par30 == Decimal("100.00")
+    assert str(figures.at_risk[30]) == "12.00"
+    assert figures.par(30) == Decimal("100.00")
     assert sum(row.overdue_amount for row in db.session.scalars(queue.overdue_queue(AS_OF))) == 27
     if db.engine.dialect.name == "sqlite":
         # What a plain SUM would have given: SQLite adds NUMERIC values as floats.

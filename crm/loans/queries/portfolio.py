@@ -1,4 +1,4 @@
-"""The loan portfolio as of a day: outstanding principal, arrears and PAR30.
+"""Today's loan portfolio: outstanding principal, arrears and PAR1/30/90.
 
 Everything is computed in SQL from two figures each loan row keeps up to date
 (`principal_outstanding` and `oldest_unpaid_due_on`, see crm.lending.installments.position)
@@ -9,7 +9,6 @@ where a thousand 0.10s do not make 100.00, while integer cents add up exactly on
 database. Python turns the cents back into Decimal.
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,12 +17,9 @@ from sqlalchemy.orm import Session
 
 from crm.clock import lender_today
 from crm.lending.delinquency import BUCKET_DAYS, Bucket
-from crm.lending.money import CENT, ROUNDING
+from crm.lending.portfolio import PAR_DAYS, PortfolioFigures
 from crm.lending.status import LoanStatus
 from crm.models import Installment, Loan
-
-#: PAR30 counts the loans more than this many days past due.
-PAR_DAYS = 30
 
 
 def cents(amount: ColumnElement) -> ColumnElement[int]:
@@ -86,30 +82,11 @@ def overdue_installments(until: date, *loans: ColumnElement[bool]) -> Select:
     )
 
 
-@dataclass(frozen=True)
-class Portfolio:
-    """The active loans on `as_of`; money in whole cents."""
-
-    as_of: date
-    active_loans: int
-    #: Principal not yet repaid on the active loans, whether due or not.
-    outstanding: Decimal
-    overdue_loans: int
-    #: Principal and interest of the installments due before `as_of` and not paid.
-    overdue_amount: Decimal
-    #: Outstanding principal of the loans more than PAR_DAYS past due.
-    at_risk: Decimal
-
-    @property
-    def par30(self) -> Decimal | None:
-        """at_risk ÷ outstanding as a percentage to 0.01; None without outstanding principal."""
-        if not self.outstanding:
-            return None
-        return (self.at_risk * 100 / self.outstanding).quantize(CENT, rounding=ROUNDING)
-
-
-def portfolio(session: Session, as_of: date | None = None) -> Portfolio:
-    """The portfolio figures on `as_of` (default: the lender's today), in one query."""
+def portfolio(session: Session, as_of: date | None = None) -> PortfolioFigures:
+    """Today's portfolio figures (the definitions of crm.lending.portfolio) from the fields
+    the active loans keep up to date, in one query; `as_of` (default: the lender's today)
+    must be today for them to hold, since those fields are today's. Any other day is
+    crm.reports' to read from the ledger."""
     as_of = as_of or lender_today()
     outstanding = cents(Loan.principal_outstanding)
     overdue_amount = (
@@ -117,26 +94,26 @@ def portfolio(session: Session, as_of: date | None = None) -> Portfolio:
         .add_columns(func.sum(unpaid_cents()))
         .scalar_subquery()
     )
+    at_risk = []
+    for days in PAR_DAYS:
+        risky = Loan.oldest_unpaid_due_on < as_of - timedelta(days=days)
+        at_risk += [func.sum(case((risky, outstanding), else_=0)), func.count(case((risky, 1)))]
     row = session.execute(
         select(
             func.count(),
             func.sum(outstanding),
             func.count(case((Loan.oldest_unpaid_due_on < as_of, Loan.id))),
-            func.sum(
-                case(
-                    (Loan.oldest_unpaid_due_on < as_of - timedelta(days=PAR_DAYS), outstanding),
-                    else_=0,
-                )
-            ),
             overdue_amount,
+            *at_risk,
         ).where(Loan.status == LoanStatus.ACTIVE)
     ).one()
-    active, total, overdue, at_risk, amount = row
-    return Portfolio(
+    active, total, overdue, amount, *risky_figures = row
+    return PortfolioFigures(
         as_of=as_of,
         active_loans=active,
         outstanding=from_cents(total),
         overdue_loans=overdue,
         overdue_amount=from_cents(amount),
-        at_risk=from_cents(at_risk),
+        at_risk={days: from_cents(risky_figures[2 * n]) for n, days in enumerate(PAR_DAYS)},
+        loans_at_risk={days: risky_figures[2 * n + 1] or 0 for n, days in enumerate(PAR_DAYS)},
     )
