@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +32,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: How long an `expect` waits for the state it asks for. It returns as soon as the state is
+#: there; Playwright's 5 s default was too short for a page of a live server sharing two busy
+#: cores with the database suites of a CI run (a log-in's dashboard once took longer).
+expect.set_options(timeout=20_000)
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 #: Runs in every frame before the page's own scripts: hands each violation to the test.
