@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.pages import MANAGER, log_in
+from tests.browser.pages import OTHER_MANAGERS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_the_dashboard_charts_draw_from_their_tables(page: Page, live_server, vi
 
     page.on("console", console)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_server, MANAGER)
+    log_in(page, live_server, OTHER_MANAGERS[0])
     visit(f"{live_server}/")
 
     expect(page.locator("#charts")).to_have_text(LANGUAGES[language][1])

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import MANAGER, log_in
+from tests.browser.pages import OTHER_MANAGERS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def count_in(text: str) -> int:
 def test_from_the_portfolio_to_the_loans_at_risk_and_a_spreadsheet(
     page: Page, live_server, visit, screenshot, language
 ):
-    log_in(page, live_server, MANAGER)
+    log_in(page, live_server, OTHER_MANAGERS[1])
     page.get_by_role("link", name=LANGUAGES[language][1], exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/reports/$"))
     expect(page.locator("#portfolio-by-product tbody tr").first).to_be_visible()
