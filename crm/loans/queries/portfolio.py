@@ -9,6 +9,7 @@ where a thousand 0.10s do not make 100.00, while integer cents add up exactly on
 database. Python turns the cents back into Decimal.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -94,26 +95,47 @@ def portfolio(session: Session, as_of: date | None = None) -> PortfolioFigures:
         .add_columns(func.sum(unpaid_cents()))
         .scalar_subquery()
     )
-    at_risk = []
-    for days in PAR_DAYS:
-        risky = Loan.oldest_unpaid_due_on < as_of - timedelta(days=days)
-        at_risk += [func.sum(case((risky, outstanding), else_=0)), func.count(case((risky, 1)))]
     row = session.execute(
         select(
             func.count(),
             func.sum(outstanding),
             func.count(case((Loan.oldest_unpaid_due_on < as_of, Loan.id))),
             overdue_amount,
-            *at_risk,
+            *at_risk_columns(
+                lambda days: Loan.oldest_unpaid_due_on < as_of - timedelta(days=days),
+                outstanding,
+                Loan.id,
+            ),
         ).where(Loan.status == LoanStatus.ACTIVE)
     ).one()
-    active, total, overdue, amount, *risky_figures = row
+    return figures_from_row(as_of, row)
+
+
+def at_risk_columns(
+    more_than: Callable[[int], ColumnElement[bool]],
+    outstanding: ColumnElement[int],
+    loan_id: ColumnElement[int],
+) -> list[ColumnElement]:
+    """For each n of PAR_DAYS, the cents outstanding and the number of loans more than n days
+    past due (`more_than(n)`), as figures_from_row() reads them after the four totals."""
+    columns = []
+    for days in PAR_DAYS:
+        risky = more_than(days)
+        columns.append(func.sum(case((risky, outstanding), else_=0)))
+        columns.append(func.count(case((risky, loan_id))))
+    return columns
+
+
+def figures_from_row(as_of: date, row) -> PortfolioFigures:
+    """PortfolioFigures from a row of: active loans, cents outstanding, overdue loans, cents
+    overdue, then at_risk_columns(); money back from cents."""
+    active, outstanding, overdue_loans, overdue, *at_risk = row
     return PortfolioFigures(
         as_of=as_of,
-        active_loans=active,
-        outstanding=from_cents(total),
-        overdue_loans=overdue,
-        overdue_amount=from_cents(amount),
-        at_risk={days: from_cents(risky_figures[2 * n]) for n, days in enumerate(PAR_DAYS)},
-        loans_at_risk={days: risky_figures[2 * n + 1] or 0 for n, days in enumerate(PAR_DAYS)},
+        active_loans=active or 0,
+        outstanding=from_cents(outstanding),
+        overdue_loans=overdue_loans or 0,
+        overdue_amount=from_cents(overdue),
+        at_risk={days: from_cents(at_risk[2 * n]) for n, days in enumerate(PAR_DAYS)},
+        loans_at_risk={days: at_risk[2 * n + 1] or 0 for n, days in enumerate(PAR_DAYS)},
     )

@@ -11,43 +11,28 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Subquery, case, func, select
+from sqlalchemy import ColumnElement, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from crm.lending.delinquency import Bucket
-from crm.lending.portfolio import PAR_DAYS, PortfolioFigures, combined
-from crm.loans.queries.portfolio import bucket_case, from_cents
+from crm.lending.portfolio import PortfolioFigures, combined
+from crm.loans.queries.portfolio import at_risk_columns, bucket_case, figures_from_row
 from crm.models import Customer, Loan, Product, User
 from crm.reports.queries.ledger import group_filters, more_than_days_past_due, positions
 
 
 def figure_columns(position: Subquery, as_of: date) -> tuple[ColumnElement, ...]:
-    """The aggregates a PortfolioFigures is made of, in the order from_row() reads them."""
-    at_risk = []
-    for days in PAR_DAYS:
-        risky = more_than_days_past_due(position, as_of, days)
-        at_risk.append(func.sum(case((risky, position.c.outstanding), else_=0)))
-        at_risk.append(func.count(case((risky, position.c.loan_id))))
+    """The aggregates a PortfolioFigures is made of, in the order figures_from_row() reads."""
     return (
         func.count(position.c.loan_id),
         func.sum(position.c.outstanding),
         func.count(position.c.oldest_overdue),
         func.sum(position.c.overdue),
-        *at_risk,
-    )
-
-
-def from_row(as_of: date, row) -> PortfolioFigures:
-    """A PortfolioFigures from the columns of figure_columns(), money back from cents."""
-    active, outstanding, overdue_loans, overdue, *at_risk = row
-    return PortfolioFigures(
-        as_of=as_of,
-        active_loans=active or 0,
-        outstanding=from_cents(outstanding),
-        overdue_loans=overdue_loans or 0,
-        overdue_amount=from_cents(overdue),
-        at_risk={days: from_cents(at_risk[2 * n]) for n, days in enumerate(PAR_DAYS)},
-        loans_at_risk={days: at_risk[2 * n + 1] or 0 for n, days in enumerate(PAR_DAYS)},
+        *at_risk_columns(
+            lambda days: more_than_days_past_due(position, as_of, days),
+            position.c.outstanding,
+            position.c.loan_id,
+        ),
     )
 
 
@@ -61,7 +46,7 @@ def portfolio_as_of(
     """The active loans at the end of `as_of` (of one product, of one manager's customers)."""
     position = positions(as_of, *group_filters(product_id=product_id, manager_id=manager_id))
     row = session.execute(select(*figure_columns(position, as_of))).one()
-    return from_row(as_of, row)
+    return figures_from_row(as_of, row)
 
 
 @dataclass(frozen=True)
@@ -134,7 +119,7 @@ def _cells(
             product=(product, product_name),
             manager=(manager, name or ""),
             bucket=Bucket(bucket_value),
-            figures=from_row(as_of, figures),
+            figures=figures_from_row(as_of, figures),
         )
         for product, product_name, manager, name, bucket_value, *figures in session.execute(
             statement
