@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 from crm.demo.load import DEMO_PASSWORD
 
 MANAGER = "manager@demo.crm"
-#: The demo's other managers: tests that need any manager log in as one of these, so that
-#: the log-in limit per account (10 in 15 minutes) is not reached by the suite's own
-#: log-ins as MANAGER.
+#: The demo's other managers: tests that need any manager log in as one of these, so that no
+#: account logs in more than the limit allows (10 in 15 minutes, GUESS_LIMIT_PER_ACCOUNT)
+#: during the browser suite, however its workers share the counting.
 OTHER_MANAGERS = ("manager2@demo.crm", "manager3@demo.crm")
 ADMIN = "admin@demo.crm"
 CUSTOMER = "customer@demo.crm"

@@ -6,7 +6,14 @@ import re
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.pages import ADMIN, MANAGER, fill_customer_form, log_in, pick, save_admin_form
+from tests.browser.pages import (
+    ADMIN,
+    OTHER_MANAGERS,
+    fill_customer_form,
+    log_in,
+    pick,
+    save_admin_form,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +52,7 @@ def test_a_delete_asks_first_and_cancelling_deletes_nothing(page: Page, live_ser
 
 
 def test_a_customer_added_in_the_dialog_beside_the_picker_is_picked(page: Page, live_server, visit):
-    log_in(page, live_server, MANAGER)
+    log_in(page, live_server, OTHER_MANAGERS[1])
     visit(f"{live_server}/admin/loan/new/")
 
     page.locator(".crm-picker:has(#customer) a[title]").click()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import OTHER_MANAGERS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_the_navbar_search_finds_a_customer_by_phone_and_a_loan_by_number(
     page: Page, live_server, visit
 ):
-    log_in(page, live_server)
+    log_in(page, live_server, OTHER_MANAGERS[0])
     visit(f"{live_server}/customers/")
     row = page.locator("#customers tbody tr").first
     name = row.locator("td").nth(0).inner_text()
@@ -32,7 +32,7 @@ def test_the_navbar_search_finds_a_customer_by_phone_and_a_loan_by_number(
 
 @pytest.mark.browser_context_args(viewport={"width": 400, "height": 800})
 def test_on_a_small_screen_the_search_box_folds_into_the_menu(page: Page, live_server, visit):
-    log_in(page, live_server)
+    log_in(page, live_server, OTHER_MANAGERS[0])
     box = page.locator("#navbar-search-q")
     expect(box).to_be_hidden()
     page.click(".navbar-toggler")
@@ -40,7 +40,7 @@ def test_on_a_small_screen_the_search_box_folds_into_the_menu(page: Page, live_s
 
 
 def test_the_loans_filters_submit_and_clear(page: Page, live_server, visit):
-    log_in(page, live_server)
+    log_in(page, live_server, OTHER_MANAGERS[0])
     visit(f"{live_server}/loans/")
     page.select_option("#loan-filters select[name=sort]", "-amount")
     page.fill("#loan-filters input[name=from]", "2020-01-01")
