@@ -1,6 +1,5 @@
 """`flask --app wsgi audit …`: reading the audit trail out, such as `audit export`."""
 
-import re
 from datetime import date
 
 import click
@@ -9,32 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crm.audit.export import csv_lines, jsonl_lines, period, read_events
+from crm.cli.options import Day
 from crm.extensions import db
 from crm.i18n.commands import option
 
 audit = AppGroup("audit", help=_l("The audit trail: who changed what, and when."))
-
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-class Day(click.ParamType):
-    """A calendar day written YYYY-MM-DD, and nothing else (no week dates, no times)."""
-
-    name = "date"
-
-    def convert(self, value, param, ctx) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            if ISO_DATE.fullmatch(value):
-                return date.fromisoformat(value)
-        except ValueError:
-            pass
-        self.fail(
-            _("%(value)r is not a date: write it as YYYY-MM-DD, e.g. 2025-01-31.", value=value),
-            param,
-            ctx,
-        )
 
 
 @audit.command(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from crm.cli.audit import Day
+from crm.cli.options import Day
 from crm.clock import lender_today
 from crm.collections.services import DailyRun, run_daily
 from crm.extensions import db

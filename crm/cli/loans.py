@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext, pgettext
 
+from crm.cli.options import table_or_json
 from crm.i18n.commands import option
 from crm.i18n.formats import parse_amount
 from crm.i18n.labels import REPAYMENT_LABELS
@@ -111,14 +112,7 @@ class DecimalRange(click.ParamType):
     metavar="YYYY-MM-DD",
     help=_l("Disbursement date; the first payment falls due a month later.  [default: today]"),
 )
-@option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help=_l("A table to read or JSON for scripts."),
-)
+@table_or_json
 def quote_command(
     amount: Decimal,
     rate: Decimal,

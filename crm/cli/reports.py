@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crm.cli.audit import Day
+from crm.cli.options import Day, table_or_json
 from crm.clock import lender_today
 from crm.extensions import db
 from crm.i18n.commands import option
@@ -40,14 +40,7 @@ MONTHS = 12
     metavar="YYYY-MM-DD",
     help=_l("The day.  [default: the lender's today]"),
 )
-@option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help=_l("A table to read or JSON for scripts."),
-)
+@table_or_json
 def portfolio_command(as_of: date | None, output_format: str) -> None:
     figures = portfolio_as_of(db.session, as_of or lender_today())
     if output_format == "json":
