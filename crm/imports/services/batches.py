@@ -105,11 +105,8 @@ def record_dry_run(
     at: datetime,
 ) -> None:
     """Keep what the dry run found, row by row: the batch is ready to apply."""
-    batch.status = ImportStatus.CHECKED
-    batch.counts = dict(counts)
-    batch.report = [outcome.as_dict() for outcome in outcomes]
     batch.checked_at = at
-    session.flush()
+    _record(session, batch, ImportStatus.CHECKED, counts, outcomes)
 
 
 def start_applying(session: Session, batch: ImportBatch, expected_version: int) -> None:
@@ -134,8 +131,18 @@ def record_apply(
     at: datetime,
 ) -> None:
     """Keep what became of each row: the batch is applied."""
-    batch.status = ImportStatus.APPLIED
+    batch.applied_at = at
+    _record(session, batch, ImportStatus.APPLIED, counts, outcomes)
+
+
+def _record(
+    session: Session,
+    batch: ImportBatch,
+    status: ImportStatus,
+    counts: Mapping[str, int],
+    outcomes: Sequence[RowOutcome],
+) -> None:
+    batch.status = status
     batch.counts = dict(counts)
     batch.report = [outcome.as_dict() for outcome in outcomes]
-    batch.applied_at = at
     session.flush()
