@@ -147,3 +147,37 @@ def account_pages(app) -> list[tuple[str, str]]:
         ("account apply", "/account/apply"),
         ("account profile", "/account/profile"),
     ]
+
+
+def served_pages(app) -> list[tuple[str, str]]:
+    """(label, URL) of the pages bench/serve.py loads: /healthz first (the lightest route, the
+    yardstick of the others), the pages above, the first and the deepest page of each long
+    list, the reports, and the admin's lists."""
+    from sqlalchemy import func, select
+
+    from crm.extensions import db
+    from crm.models import Customer, Loan
+    from crm.paging import COUNT_LIMIT
+
+    with app.app_context():
+        customers = db.session.scalar(select(func.count()).select_from(Customer))
+        loans = db.session.scalar(select(func.count()).select_from(Loan))
+        db.session.remove()
+    per_page, admin_page = app.config["PER_PAGE"], app.config["ADMIN_PAGE_SIZE"]
+    last_customers = -(-customers // per_page)
+    last_loans = -(-min(loans, COUNT_LIMIT) // per_page)
+    return [
+        ("healthz", "/healthz"),
+        *pages_to_time(app),
+        ("customers, last page", f"/customers/?page={last_customers}"),
+        ("loans, last page", f"/loans/?page={last_loans}"),
+        ("search ?q=ко", f"/search?q={quote('ко')}"),
+        ("reports: portfolio today", "/reports/"),
+        ("reports: portfolio at a month end", "/reports/?as_of=2026-09-30"),
+        ("reports: collections", "/reports/collections"),
+        ("reports: disbursements", "/reports/disbursements"),
+        ("admin loans", "/admin/loan/"),
+        ("admin loans, last page", f"/admin/loan/?page={-(-loans // admin_page) - 1}"),
+        ("admin customers", "/admin/customer/"),
+        ("admin products", "/admin/product/"),
+    ]
