@@ -76,6 +76,10 @@ class Config:
     #: Rate-limit counters (crm/auth/limits.py) live here, shared by every worker and host;
     #: unset, each process counts in its own memory.
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: Seconds the dashboard's figures may lag behind the data on a busy day (crm/figures_cache.py):
+    #: while nothing changes they are served as computed; after a change, recomputed at most
+    #: this often. 0: recomputed after every change.
+    FIGURES_MAX_AGE = int(os.environ.get("FIGURES_MAX_AGE", "60"))
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     #: Redis down: each process counts in memory until it answers again (no 500, and still a
@@ -159,6 +163,8 @@ class TestingConfig(Config):
     COMMAND_LANGUAGE = "en"
     #: Rate limits count in memory, fresh for each app, unless a test asks for Redis.
     REDIS_URL = None
+    #: Figures are fresh after every change unless a test asks for the lag.
+    FIGURES_MAX_AGE = 0
     STAFF_TOTP_REQUIRED = False
     #: Cheaper than production's scrypt (crm/models/user.py), so that hundreds of log-ins stay
     #: fast; TEST_PASSWORD_HASH_METHOD=scrypt:131072:8:1 runs the suite with production's.

@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     register_limiter(app)
     register_audit(app)
     register_mail(app)
+    register_figures_cache(app)
 
 
 def register_login(app: Flask) -> None:
@@ -105,6 +106,12 @@ def register_mail(app: Flask) -> None:
     from crm import mail
 
     mail.register(app)
+
+
+def register_figures_cache(app: Flask) -> None:
+    from crm import figures_cache
+
+    figures_cache.register(app)
 
 
 def register_database(app: Flask) -> None:

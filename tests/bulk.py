@@ -2,12 +2,15 @@
 
 The rows go in through the demo load's bulk writer, which skips the ORM's mapper events and
 column defaults: each row carries the customers' search text and every defaulted column, and
-the customers' search terms are written beside them.
+the customers' search terms are written beside them. Like the demo load, each call adds an
+audit event with the rows it wrote: the trail is how kept figures (crm/figures_cache.py) learn
+that the data changed.
 """
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from crm.audit.recorder import add_event
 from crm.demo.bulk import advance_id_sequence, bulk_insert, next_id
 from crm.extensions import db
 from crm.lending.status import LoanStatus
@@ -28,6 +31,7 @@ def add_customers(count: int) -> list[int]:
         db.session, CustomerSearchTerm, [t for row in rows for t in term_rows(row["id"], row)]
     )
     advance_id_sequence(db.session, Customer)
+    add_event(db.session, action="bulk_load", entity="test", facts={"customers": count})
     db.session.commit()
     return [row["id"] for row in rows]
 
@@ -73,4 +77,5 @@ def add_loans(customer_ids: list[int], product_id: int, count: int) -> None:
         for n in range(count)
     ]
     bulk_insert(db.session, Loan, rows)
+    add_event(db.session, action="bulk_load", entity="test", facts={"loans": count})
     db.session.commit()

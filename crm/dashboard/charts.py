@@ -13,22 +13,18 @@ from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 
+from crm.dashboard.figures import DashboardFigures
 from crm.i18n.formats import money, number, percent
 from crm.i18n.labels import BUCKET_LABELS, STATUS_LABELS
 from crm.lending.delinquency import Bucket
 from crm.lending.portfolio import PortfolioFigures
 from crm.lending.status import LoanStatus
-from crm.reports.queries.month_ends import month_end_figures
 from crm.reports.queries.monthly import (
     ApplicationsMonth,
     BucketShare,
     DisbursementsMonth,
     Outcome,
-    applications_by_month,
-    disbursements_by_month,
-    portfolio_by_bucket,
 )
 
 
@@ -108,19 +104,13 @@ class Chart:
     series: Sequence[Series]
 
 
-#: How many month ends the PAR chart shows.
-MONTH_ENDS = 12
-
-
-def dashboard_charts(session: Session, today: date, manager_id: int | None) -> list[Chart]:
-    """The dashboard's charts on `today`, of `manager_id`'s customers or (None) of all (the
-    PAR chart is always the whole portfolio's: the month ends are kept for it alone): one
-    query each."""
+def dashboard_charts(figures: DashboardFigures) -> list[Chart]:
+    """The dashboard's charts from its figures."""
     return [
-        applications_chart(applications_by_month(session, today, manager_id=manager_id)),
-        disbursements_chart(disbursements_by_month(session, today, manager_id=manager_id)),
-        buckets_chart(portfolio_by_bucket(session, today, manager_id=manager_id)),
-        par_chart(month_end_figures(session, today, MONTH_ENDS)),
+        applications_chart(figures.applications),
+        disbursements_chart(figures.disbursements),
+        buckets_chart(figures.buckets),
+        par_chart(figures.month_ends),
     ]
 
 

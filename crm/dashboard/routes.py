@@ -2,16 +2,15 @@ from flask import render_template
 
 from crm.clock import lender_today
 from crm.customers.queries import latest_customers
-from crm.dashboard import bp, queries
+from crm.dashboard import bp
 from crm.dashboard.charts import dashboard_charts
+from crm.dashboard.figures import dashboard_figures
 from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.loans.queries.loans import latest_loans
-from crm.loans.queries.overdue import most_overdue
-from crm.loans.queries.portfolio import portfolio
 from crm.mine import mine_manager_id
 
-#: Rows in each "latest" table and in the most overdue loans.
+#: Rows in each "latest" table.
 LATEST = 10
 #: The order of the status cards: refused, pending, active and finished first (the figures
 #: managers look for), then the rest of the lifecycle.
@@ -27,16 +26,18 @@ CARD_STATUSES = (
 
 @bp.get("/")
 def index():
-    as_of = lender_today()
     manager_id = mine_manager_id()
+    kept = dashboard_figures(db.session, lender_today(), manager_id)
+    figures = kept.figures
     return render_template(
         "dashboard/index.html",
         mine=manager_id is not None,
-        summary=queries.summary(db.session, manager_id=manager_id),
-        portfolio=portfolio(db.session, as_of),
-        most_overdue=most_overdue(db.session, as_of, LATEST),
+        computed_at=kept.computed_at,
+        summary=figures.summary,
+        portfolio=figures.portfolio,
+        most_overdue=figures.most_overdue,
         card_statuses=CARD_STATUSES,
         latest_loans=latest_loans(db.session, LATEST),
         latest_customers=latest_customers(db.session, LATEST),
-        dashboard_charts=dashboard_charts(db.session, as_of, manager_id),
+        dashboard_charts=dashboard_charts(figures),
     )

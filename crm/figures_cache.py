@@ -1,0 +1,100 @@
+"""Figures that take a scan of the ledger (the dashboard's), kept between requests.
+
+Where: Redis when REDIS_URL is set, shared by every worker and host; else the memory of each
+process (cachelib's SimpleCache). Redis failing is no error: the figures are computed as if
+nothing were kept.
+
+When an entry is good: every change to the data is audited (crm/audit), so the id of the last
+audit event names the state of the data, with the latest time a derived table that is not
+audited was computed (`derived`: the kept month ends). An entry computed from that state is
+served as it is; one computed before a change is still served until it is FIGURES_MAX_AGE
+seconds old, so that a busy day (a payment every second) costs one computation per that many
+seconds, not one per page view. The page says when its figures were computed.
+"""
+
+import logging
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from cachelib import BaseCache, RedisCache, SimpleCache
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from crm.clock import utc_now
+from crm.models import AuditEvent
+
+T = TypeVar("T")
+EXTENSION = "crm.figures_cache"
+#: A day: entries are named by the lender's day, and yesterday's are of no use.
+TIMEOUT = 24 * 60 * 60
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Kept(Generic[T]):
+    figures: T
+    #: The state of the data they were computed from (data_version).
+    version: tuple
+    computed_at: datetime
+
+
+def register(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    if url:
+        options = app.config["RATELIMIT_STORAGE_OPTIONS"]
+        store: BaseCache = RedisCache(
+            Redis.from_url(url, **options), key_prefix="crm:figures:", default_timeout=TIMEOUT
+        )
+    else:
+        store = SimpleCache(default_timeout=TIMEOUT)
+    app.extensions[EXTENSION] = store
+
+
+def data_version(session: Session, derived: Sequence[InstrumentedAttribute]) -> tuple:
+    """The id of the last audit event, which changes with every change to the data, and the
+    latest value of each `derived` column (when a derived table was last computed): one query."""
+    latest = [select(func.max(column)).scalar_subquery() for column in (AuditEvent.id, *derived)]
+    return tuple(session.execute(select(*latest)).one())
+
+
+def kept(
+    session: Session,
+    key: str,
+    compute: Callable[[], T],
+    derived: Sequence[InstrumentedAttribute] = (),
+) -> Kept[T]:
+    """The figures kept under `key` while still good (see above), else `compute()`d and kept."""
+    store: BaseCache = current_app.extensions[EXTENSION]
+    version = data_version(session, derived)
+    now = utc_now()
+    entry = _get(store, key)
+    if entry is not None and (
+        entry.version == version
+        or (now - entry.computed_at).total_seconds() < current_app.config["FIGURES_MAX_AGE"]
+    ):
+        return entry
+    entry = Kept(figures=compute(), version=version, computed_at=now)
+    _set(store, key, entry)
+    return entry
+
+
+def _get(store: BaseCache, key: str) -> Kept | None:
+    try:
+        return store.get(key)
+    except (RedisError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
+        # Redis away, or an entry of a release whose classes have changed: compute anew.
+        logger.warning("Kept figures %s could not be read; computing them.", key, exc_info=True)
+        return None
+
+
+def _set(store: BaseCache, key: str, entry: Kept) -> None:
+    try:
+        store.set(key, entry)
+    except (RedisError, OSError):
+        logger.warning("Figures %s could not be kept.", key, exc_info=True)

@@ -1,0 +1,136 @@
+"""Kept figures (crm/figures_cache.py): served while the data is unchanged, recomputed after a
+change (at most FIGURES_MAX_AGE seconds later), and never an error when Redis is away."""
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import redis
+
+from crm import create_app
+from crm.extensions import db
+from crm.figures_cache import kept
+from crm.models import PortfolioMonthEnd
+from tests import factories
+from tests.auth.test_limits_redis import REDIS_DOWN_URL, REDIS_URL
+from tests.dashboard.test_routes import stat
+
+
+class Counted:
+    """A computation that returns how many times it ran."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    def __call__(self) -> int:
+        self.runs += 1
+        return self.runs
+
+
+def test_unchanged_data_is_computed_once(app):
+    compute = Counted()
+
+    first = kept(db.session, "k", compute)
+    again = kept(db.session, "k", compute)
+
+    assert (first.figures, again.figures, compute.runs) == (1, 1, 1)
+    assert again.computed_at == first.computed_at
+
+
+def test_a_change_is_seen_at_once_without_a_max_age(app):
+    compute = Counted()
+    kept(db.session, "k", compute)
+
+    factories.CustomerFactory()
+
+    assert kept(db.session, "k", compute).figures == 2
+
+
+def test_after_a_change_the_figures_lag_at_most_max_age(app, clock):
+    app.config["FIGURES_MAX_AGE"] = 60
+    compute = Counted()
+    kept(db.session, "k", compute)
+    factories.CustomerFactory()
+
+    clock.advance(seconds=59)
+    within = kept(db.session, "k", compute).figures
+    clock.advance(seconds=2)
+    after = kept(db.session, "k", compute).figures
+
+    assert (within, after) == (1, 2)
+
+
+def test_computing_the_month_ends_again_is_a_change(app):
+    compute = Counted()
+    derived = (PortfolioMonthEnd.computed_at,)
+    kept(db.session, "k", compute, derived)
+
+    figures = dict.fromkeys(
+        ("active_loans", "overdue_loans", "loans_par1", "loans_par30", "loans_par90"), 0
+    )
+    money = dict.fromkeys(
+        ("outstanding", "overdue_amount", "par1_amount", "par30_amount", "par90_amount"),
+        Decimal("0.00"),
+    )
+    db.session.add(PortfolioMonthEnd(as_of=date(2026, 1, 31), **figures, **money))
+    db.session.commit()
+
+    assert kept(db.session, "k", compute, derived).figures == 2
+
+
+@pytest.fixture
+def redis_store() -> Iterator[redis.Redis]:
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Redis answers on 127.0.0.1:6379 (.ci/run starts one)")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+
+    def forget() -> None:
+        keys = list(connection.scan_iter(match="crm:figures:test-*"))
+        if keys:
+            connection.delete(*keys)
+
+    forget()
+    yield connection
+    forget()
+    connection.close()
+
+
+def figures_in(config_class, redis_url: str, key: str, compute: Counted) -> int:
+    """The figures kept under `key`, as a worker (or host) with REDIS_URL set reads them."""
+    worker = create_app(type("RedisConfig", (config_class,), {"REDIS_URL": redis_url}))
+    with worker.app_context():
+        try:
+            return kept(db.session, key, compute).figures
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_workers_sharing_redis_compute_once(app, config_class, redis_store):
+    compute = Counted()
+    results = [figures_in(config_class, REDIS_URL, "test-shared", compute) for _ in range(2)]
+
+    assert results == [1, 1]
+    assert redis_store.exists("crm:figures:test-shared")
+
+
+def test_with_redis_down_the_figures_are_computed(app, config_class):
+    compute = Counted()
+    figures = [figures_in(config_class, REDIS_DOWN_URL, "test-down", compute) for _ in range(2)]
+
+    assert figures == [1, 2]
+
+
+def test_the_dashboard_says_when_its_figures_were_computed_and_follows_changes(staff_client):
+    before = staff_client.get("/").get_data(as_text=True)
+    factories.CustomerFactory()
+    after = staff_client.get("/").get_data(as_text=True)
+
+    assert 'id="figures-computed-at"' in before
+    assert stat(after, "customers") == stat(before, "customers") + 1
