@@ -46,7 +46,6 @@ class Config:
     #: command line (`flask --app wsgi import …`), which takes any size.
     IMPORT_MAX_ROWS = 5000
     PER_PAGE = 25
-    ADMIN_PAGE_SIZE = 50
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -163,7 +163,7 @@ def served_pages(app) -> list[tuple[str, str]]:
         customers = db.session.scalar(select(func.count()).select_from(Customer))
         loans = db.session.scalar(select(func.count()).select_from(Loan))
         db.session.remove()
-    per_page, admin_page = app.config["PER_PAGE"], app.config["ADMIN_PAGE_SIZE"]
+    per_page = app.config["PER_PAGE"]
     last_customers = -(-customers // per_page)
     last_loans = -(-min(loans, COUNT_LIMIT) // per_page)
     return [
@@ -177,7 +177,7 @@ def served_pages(app) -> list[tuple[str, str]]:
         ("reports: collections", "/reports/collections"),
         ("reports: disbursements", "/reports/disbursements"),
         ("admin loans", "/admin/loan/"),
-        ("admin loans, last page", f"/admin/loan/?page={-(-loans // admin_page) - 1}"),
+        ("admin loans, last page", f"/admin/loan/?page={-(-loans // per_page) - 1}"),
         ("admin customers", "/admin/customer/"),
         ("admin products", "/admin/product/"),
     ]

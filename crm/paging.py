@@ -1,10 +1,18 @@
 """One page of a list, numbered by the ?page= argument (or another one, for a second list
-on the same page)."""
+on the same page).
+
+A deep page is read in two steps ("late row lookup"): first the ids of its rows, by the list's
+order alone, which the database reads from an index without building the rows it skips; then
+those rows with everything the page shows. Page 4 000 of the customers then costs about what
+page 1 does, where OFFSET would build (and join) the 99 975 rows before it.
+"""
 
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, inspect, select
 from sqlalchemy.orm import lazyload
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from crm.extensions import db
 
@@ -47,19 +55,93 @@ def paginate(
             count_of=count_of,
         )
     if not capped:
-        return db.paginate(statement, page=page_number(), per_page=per_page())
+        return LatePagination(
+            select=statement, session=db.session(), page=page_number(), per_page=per_page()
+        )
     return CappedPagination(
         select=statement, session=db.session(), page=page_number(), per_page=per_page()
     )
 
 
-class CappedPagination(SelectPagination):
+class LatePagination(SelectPagination):
+    """A page whose rows past the first page are looked up late (see above); past the middle
+    of the list, their ids are read from its end, in the reverse order, so that the last page
+    is read like the first."""
+
+    _total: int | None = None
+
+    def _query_items(self) -> list:
+        statement = self._query_args["select"]
+        key = _row_key(statement)
+        if not self._query_offset or key is None:
+            rows = statement.limit(self.per_page).offset(self._query_offset)
+        else:
+            rows = statement.where(key.in_(self._page_keys(statement, key).scalar_subquery()))
+        return list(self._query_args["session"].execute(rows).unique().scalars())
+
+    def _page_keys(self, statement: Select, key: ColumnElement) -> Select:
+        keys = statement.with_only_columns(key, maintain_column_froms=True)
+        offset, total = self._query_offset, self._counted_total()
+        if total is None or offset <= total // 2:
+            return keys.limit(self.per_page).offset(offset)
+        backwards = [_reversed(clause) for clause in statement._order_by_clauses]
+        rows_left = max(total - offset, 0)
+        return (
+            keys.order_by(None)
+            .order_by(*backwards)
+            .limit(min(self.per_page, rows_left))
+            .offset(max(rows_left - self.per_page, 0))
+        )
+
+    def _counted_total(self) -> int | None:
+        """The list's length; None when it is only known to be longer than COUNT_LIMIT."""
+        total = self._query_count()
+        return None if getattr(self, "more", False) else total
+
+    def _query_count(self) -> int:
+        # Counted once for the page (_page_keys) and its pager.
+        if self._total is None:
+            self._total = self._count_rows()
+        return self._total
+
+    def _count_rows(self) -> int:
+        return super()._query_count()
+
+
+def _reversed(clause: ColumnElement) -> ColumnElement:
+    """An ORDER BY term in the other direction (NULLS FIRST and LAST swapped with it)."""
+    modifier = clause.modifier if isinstance(clause, UnaryExpression) else None
+    if modifier is operators.nulls_first_op:
+        return _reversed(clause.element).nulls_last()
+    if modifier is operators.nulls_last_op:
+        return _reversed(clause.element).nulls_first()
+    if modifier is operators.desc_op:
+        return clause.element.asc()
+    if modifier is operators.asc_op:
+        return clause.element.desc()
+    return clause.desc()
+
+
+def _row_key(statement: Select) -> ColumnElement | None:
+    """The primary key of the one model `statement` selects, when a page of it can be looked
+    up late: not for rows of several models or columns, nor for DISTINCT or grouped rows."""
+    described = statement.column_descriptions
+    entity = described[0]["entity"] if len(described) == 1 else None
+    if entity is None or described[0]["expr"] is not entity:
+        return None
+    if statement._distinct or statement._group_by_clauses:
+        return None
+    primary_key = inspect(entity).primary_key
+    return primary_key[0] if len(primary_key) == 1 else None
+
+
+class CappedPagination(LatePagination):
     """A page whose total stops at COUNT_LIMIT; `more` says there are rows beyond, and the
     pager still offers the next page while pages are full."""
 
     more: bool = False
 
-    def _query_count(self) -> int:
+    def _count_rows(self) -> int:
         statement = self._query_args["select"].options(lazyload("*")).order_by(None)
         rows = statement.limit(COUNT_LIMIT + 1).subquery()
         total = self._query_args["session"].execute(select(func.count()).select_from(rows))
@@ -72,10 +154,10 @@ class CappedPagination(SelectPagination):
         return super().has_next or (self.more and len(self.items) == self.per_page)
 
 
-class CountedPagination(SelectPagination):
+class CountedPagination(LatePagination):
     """A page whose total is counted from another statement with the same rows: the
     database then need not work out a page's columns for every row to count them."""
 
-    def _query_count(self) -> int:
+    def _count_rows(self) -> int:
         rows = self._query_args["count_of"].order_by(None).subquery()
         return self._query_args["session"].execute(select(func.count()).select_from(rows)).scalar()

@@ -158,11 +158,11 @@ def test_loan_list_shows_names_with_a_steady_number_of_queries(
         html = client.get("/admin/loan/").get_data(as_text=True)
     assert "Петренко" in html
     assert "Автокредит" in html
-    factories.LoanFactory.create_batch(55, product=product)
+    factories.LoanFactory.create_batch(30, product=product)
     with count_queries() as many:
         html = client.get("/admin/loan/").get_data(as_text=True)
     assert few.count == many.count
-    assert html.count('<td class="list-buttons-column">') == 50
+    assert html.count('<td class="list-buttons-column">') == 25
     # The pager shows "next" instead of counting 300 000 loans.
     assert not any("count(" in statement.lower() for statement in many.statements)
 
