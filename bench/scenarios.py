@@ -12,7 +12,6 @@ and the log-in tries of one account are counted across both.
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -24,11 +23,12 @@ from server import Gunicorn, free_port, production_env
 PAYMENT = "1.00"
 
 
-def mixed_lua(paths: list[str], loan_ids: list[int], csrf_token: str, run_id: str) -> str:
+def mixed_lua(
+    paths: list[str], loan_ids: list[int], csrf_token: str, run_id: str, paid_on: str
+) -> str:
     pages = ", ".join(wrk.lua_string(quote(path, safe="/?=&%+,")) for path in paths)
     loans = ", ".join(str(loan_id) for loan_id in loan_ids)
-    today = date.today().isoformat()
-    body = f"csrf_token={quote(csrf_token)}&amount={PAYMENT}&paid_on={today}&reference="
+    body = f"csrf_token={quote(csrf_token)}&amount={PAYMENT}&paid_on={paid_on}&reference="
     return f"""
 local pages = {{{pages}}}
 local loans = {{{loans}}}
@@ -61,7 +61,7 @@ class Mixed:
     rss_mb: list[float]
 
 
-def mixed(env: dict, log, browser_login, paths, loan_ids, seconds, money_posted) -> Mixed:
+def mixed(env: dict, log, browser_login, paths, loan_ids, paid_on, seconds, money_posted) -> Mixed:
     """`browser_login(url)` gives a logged-in Browser; `money_posted(run_id)` gives the count,
     the sum and the sum of the allocations of the payments whose reference starts with it."""
     run_id = f"bench-{secrets.token_hex(4)}"
@@ -69,7 +69,7 @@ def mixed(env: dict, log, browser_login, paths, loan_ids, seconds, money_posted)
         server.wait_ready()
         browser = browser_login(server.url)
         token = browser.csrf_token(f"/loans/{loan_ids[0]}")
-        script = mixed_lua(paths, loan_ids, token, run_id)
+        script = mixed_lua(paths, loan_ids, token, run_id, paid_on)
         load = wrk.run(
             server.url + "/",
             browser.headers,

@@ -135,8 +135,11 @@ def run_pages(args, app, scratch, password) -> list[str]:
             server.wait_ready()
             manager = Browser(server.url).logged_in(MANAGER_EMAIL, password)
             customer = Browser(server.url).logged_in(CUSTOMER_EMAIL, password)
-            results = measure(server, manager.headers, checked(manager, staff), args)
-            results += measure(server, customer.headers, checked(customer, account), args)
+            # A browser keeps the cookies each page sets (the first page adds the CSRF token
+            # to the session): the headers are taken once the pages have been checked.
+            staff, account = checked(manager, staff), checked(customer, account)
+            results = measure(server, manager.headers, staff, args)
+            results += measure(server, customer.headers, account, args)
             if peer:
                 results += measure(peer.server, {}, peer.pages, args)
             rss = server.worker_rss_mb()
@@ -168,6 +171,13 @@ def active_loans(app, count: int = 200) -> list[int]:
     return loan_ids
 
 
+def lender_today(app):
+    from crm.clock import lender_today as today
+
+    with app.app_context():
+        return today()
+
+
 def money_posted(app, run_id: str):
     """How many payments the run `run_id` posted, their sum and the sum of their allocations."""
     from sqlalchemy import func, select
@@ -197,6 +207,7 @@ def run_mixed(args, app, scratch, password) -> list[str]:
         lambda url: Browser(url).logged_in(MANAGER_EMAIL, password),
         paths,
         active_loans(app),
+        lender_today(app).isoformat(),
         max(args.seconds * 2, 10),
         lambda run_id: money_posted(app, run_id),
     )
