@@ -5,17 +5,19 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 import phonenumbers
 from babel import Locale
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
-from flask_babel import (
-    format_currency,
-    format_date,
-    format_datetime,
-    format_decimal,
-    get_locale,
+from babel.numbers import (
+    NumberFormatError,
+    NumberPattern,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+    parse_pattern,
 )
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from crm.lending.money import round_money
@@ -47,17 +49,30 @@ def _language() -> str:
     return locale.language if locale else "en"
 
 
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    # What Babel's format_decimal and format_currency do first on every call: a page's
+    # hundreds of amounts share a handful of patterns.
+    return parse_pattern(pattern)
+
+
+def _formatted(value: Decimal | int, pattern: str, **currency) -> str:
+    """`value` written with a CLDR number pattern for the user's locale (English outside a
+    request), as Flask-Babel's format_decimal and format_currency write it."""
+    return _number_pattern(pattern).apply(value, get_locale() or Locale("en"), **currency)
+
+
 def money(value: Decimal | None) -> str:
     """UAH 1,234.50 in English, 1 234,50 грн in Ukrainian (no-break spaces)."""
     if value is None:
         return ""
-    pattern = MONEY_PATTERNS.get(_language())
-    return format_currency(value, CURRENCY, format=pattern, currency_digits=False)
+    pattern = MONEY_PATTERNS.get(_language(), MONEY_PATTERNS["en"])
+    return _formatted(value, pattern, currency=CURRENCY, currency_digits=False)
 
 
 def amount(value: Decimal | None) -> str:
     """An amount without the currency, for form inputs: 1,234.50 or 1 234,50."""
-    return "" if value is None else format_decimal(value, format="#,##0.00")
+    return "" if value is None else _formatted(value, "#,##0.00")
 
 
 def plain_amounts() -> Callable[[Decimal], str]:
@@ -76,11 +91,11 @@ def plain_amounts() -> Callable[[Decimal], str]:
 
 def number(value: int | None) -> str:
     """A count with the locale's digit grouping: 12,345."""
-    return "" if value is None else format_decimal(value, format="#,##0")
+    return "" if value is None else _formatted(value, "#,##0")
 
 
 def percent(value: Decimal | None) -> str:
-    return "" if value is None else f"{format_decimal(value, format='#,##0.00##')} %"
+    return "" if value is None else f"{_formatted(value, '#,##0.00##')} %"
 
 
 def day(value: date | datetime | None, time: bool = True) -> str:
