@@ -26,7 +26,7 @@ PAYMENT = "1.00"
 def mixed_lua(
     paths: list[str], loan_ids: list[int], csrf_token: str, run_id: str, paid_on: str
 ) -> str:
-    pages = ", ".join(wrk.lua_string(quote(path, safe="/?=&%+,")) for path in paths)
+    pages = ", ".join(wrk.lua_string(quote(path, safe=wrk.URL_SAFE)) for path in paths)
     loans = ", ".join(str(loan_id) for loan_id in loan_ids)
     body = f"csrf_token={quote(csrf_token)}&amount={PAYMENT}&paid_on={paid_on}&reference="
     return f"""

@@ -73,16 +73,19 @@ def empty_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def measure(server, headers, pages, args) -> list[tuple[str, str, wrk.Load]]:
+def measure(server, headers, pages, args) -> list[tuple[str, str, wrk.Load, float]]:
+    """Each page's load, and the CPU time its requests cost the workers, in ms a request."""
     results = []
     for label, path in pages:
         print(f"  {label}: {path}", file=sys.stderr)
         if args.warm_up:
             wrk.run(server.url + path, headers, seconds=args.warm_up, connections=args.connections)
+        cpu = server.cpu_seconds()
         load = wrk.run(
             server.url + path, headers, seconds=args.seconds, connections=args.connections
         )
-        results.append((label, path, load))
+        cpu_ms = (server.cpu_seconds() - cpu) * 1000 / max(load.requests, 1)
+        results.append((label, path, load, cpu_ms))
     return results
 
 
@@ -97,15 +100,15 @@ def checked(browser: Browser, pages: list[tuple[str, str]], base_url: str | None
 
 def page_table(results, healthz_rps: float, queries: dict[str, int]) -> list[str]:
     lines = [
-        "| page | URL | req/s | p50 | p90 | p99 | ÷ /healthz | queries | not 2xx |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | URL | req/s | p50 | p90 | p99 | ÷ /healthz | CPU/request | queries | not 2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, path, load in results:
+    for label, path, load, cpu_ms in results:
         bad = load.requests - load.status["2xx"] + load.socket_errors
         lines.append(
             f"| {label} | `{path}` | {load.rps:,.0f} | {load.p50_ms:.1f} ms | "
             f"{load.p90_ms:.1f} ms | {load.p99_ms:.1f} ms | {load.rps / healthz_rps:.0%} | "
-            f"{queries.get(path, '—')} | {bad} |"
+            f"{cpu_ms:.2f} ms | {queries.get(path, '—')} | {bad} |"
         )
     return lines
 
@@ -146,7 +149,7 @@ def run_pages(args, app, scratch, password) -> list[str]:
     finally:
         if peer:
             peer.server.stop()
-    healthz = next(load.rps for label, _path, load in results if label == "healthz")
+    healthz = next(load.rps for label, _path, load, _cpu in results if label == "healthz")
     lines += page_table(results, healthz, queries)
     lines += [
         "",

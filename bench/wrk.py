@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 #: Written before a scenario's own `request` function, if it has one.
 REPORT_LUA = """
@@ -49,6 +50,10 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout))
 end
 """
+
+
+#: What stays as it is in a URL given to wrk, which refuses any byte outside ASCII.
+URL_SAFE = ":/?=&%+,#"
 
 
 @dataclass
@@ -91,6 +96,7 @@ def run(
     scenario_lua: str = "",
 ) -> Load:
     """Load `url` for `seconds`; `scenario_lua` may define `request()` to vary what is sent."""
+    url = quote(url, safe=URL_SAFE)
     script = "\n".join([headers_lua(headers), REPORT_LUA, scenario_lua])
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script)
