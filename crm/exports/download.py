@@ -23,7 +23,7 @@ from flask_babel import LazyString
 from crm.audit.recorder import add_event
 from crm.clock import lender_today
 from crm.exports.columns import Column
-from crm.exports.writers import CHUNK_SIZE, FileFormat, csv_chunks, write_xlsx
+from crm.exports.writers import CHUNK_SIZE, FileFormat, csv_chunks
 from crm.extensions import db
 
 #: The audit trail's action for a download of a list.
@@ -106,6 +106,8 @@ def _csv(export: Export, rows: Callable[[], Iterable[Any]], sent: _Sent) -> Iter
 
 
 def _xlsx(export: Export, rows: Callable[[], Iterable[Any]], sent: _Sent) -> Iterator[bytes]:
+    from crm.exports.xlsx import write_xlsx  # openpyxl only in a worker that writes a workbook
+
     handle, path = tempfile.mkstemp(prefix="crm-export-", suffix=".xlsx")
     os.close(handle)
     try:

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from crm.exports import writers
 from crm.exports.columns import FORMULA_STARTS, Column, Kind, safe_text
-from crm.exports.writers import csv_bytes, csv_chunks, sheet_title, write_xlsx
+from crm.exports.writers import csv_bytes, csv_chunks
+from crm.exports.xlsx import sheet_title, write_xlsx
 from crm.i18n.labels import STATUS_LABELS
 from crm.lending.status import LoanStatus
 
