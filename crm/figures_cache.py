@@ -19,10 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from cachelib import BaseCache, RedisCache, SimpleCache
+from cachelib import BaseCache, SimpleCache
 from flask import Flask, current_app
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -37,6 +35,13 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Store:
+    cache: BaseCache
+    #: What the cache raises when it cannot answer (Redis away): the figures are computed.
+    failures: tuple[type[Exception], ...] = ()
+
+
+@dataclass(frozen=True)
 class Kept(Generic[T]):
     figures: T
     #: The state of the data they were computed from (data_version).
@@ -46,14 +51,17 @@ class Kept(Generic[T]):
 
 def register(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
-    if url:
-        options = app.config["RATELIMIT_STORAGE_OPTIONS"]
-        store: BaseCache = RedisCache(
-            Redis.from_url(url, **options), key_prefix="crm:figures:", default_timeout=TIMEOUT
-        )
-    else:
-        store = SimpleCache(default_timeout=TIMEOUT)
-    app.extensions[EXTENSION] = store
+    if not url:
+        app.extensions[EXTENSION] = Store(SimpleCache(default_timeout=TIMEOUT))
+        return
+    # Imported only with Redis to talk to: the client costs each worker some 4 MB.
+    from cachelib import RedisCache
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    client = Redis.from_url(url, **app.config["RATELIMIT_STORAGE_OPTIONS"])
+    cache = RedisCache(client, key_prefix="crm:figures:", default_timeout=TIMEOUT)
+    app.extensions[EXTENSION] = Store(cache, (RedisError, OSError))
 
 
 def data_version(session: Session, derived: Sequence[InstrumentedAttribute]) -> tuple:
@@ -70,7 +78,7 @@ def kept(
     derived: Sequence[InstrumentedAttribute] = (),
 ) -> Kept[T]:
     """The figures kept under `key` while still good (see above), else `compute()`d and kept."""
-    store: BaseCache = current_app.extensions[EXTENSION]
+    store: Store = current_app.extensions[EXTENSION]
     version = data_version(session, derived)
     now = utc_now()
     entry = _get(store, key)
@@ -84,17 +92,17 @@ def kept(
     return entry
 
 
-def _get(store: BaseCache, key: str) -> Kept | None:
+def _get(store: Store, key: str) -> Kept | None:
     try:
-        return store.get(key)
-    except (RedisError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
+        return store.cache.get(key)
+    except (*store.failures, pickle.UnpicklingError, AttributeError, ImportError):
         # Redis away, or an entry of a release whose classes have changed: compute anew.
         logger.warning("Kept figures %s could not be read; computing them.", key, exc_info=True)
         return None
 
 
-def _set(store: BaseCache, key: str, entry: Kept) -> None:
+def _set(store: Store, key: str, entry: Kept) -> None:
     try:
-        store.set(key, entry)
-    except (RedisError, OSError):
+        store.cache.set(key, entry)
+    except store.failures:
         logger.warning("Figures %s could not be kept.", key, exc_info=True)
