@@ -1,8 +1,8 @@
 """How the CRM talks to SQLite, and why a request that may write takes the lock at once.
 
-SQLite knows no Ukrainian alphabetical order, keeps foreign keys off unless asked, and lets
-readers wait for a writer unless the journal is WAL: each connection of the app's engine is
-set up for all three when it opens.
+SQLite knows no Ukrainian alphabetical order, keeps foreign keys off unless asked, lets
+readers wait for a writer unless the journal is WAL, and lets each connection grow its own
+caches: each connection of the app's engine is set up for all four when it opens.
 
 Why writes begin IMMEDIATE: a deferred transaction that reads and then writes cannot wait
 for the write lock. When another writer committed in between, SQLite refuses it at once
@@ -56,6 +56,11 @@ def _set_up_connection(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # All of a process's connections together keep at most ~8 MB of pages and temporary
+    # B-trees (SQLite's default lets each keep its own 2 MB cache plus the temporary ones):
+    # a report grouping 650 000 installments grew a gunicorn worker by 16 MB for good, as
+    # glibc keeps what SQLite frees. The operating system's file cache holds the rest.
+    cursor.execute("PRAGMA soft_heap_limit=8000000")
     cursor.close()
 
 
