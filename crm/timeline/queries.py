@@ -64,6 +64,16 @@ PAYMENT_KINDS = {"payment": EntryKind.PAYMENT, "reversal": EntryKind.REVERSAL}
 #: A loan is finished by the payment that clears it, which is no step of its own: its
 #: event is named after the payment, and says that the status became "finished".
 STATUS_SET_TO = AuditEvent.changes[("status", 1)].as_string()
+#: The trail's events of each group; built once, as they never change.
+GROUP_EVENTS = {
+    Group.LOANS: and_(
+        AuditEvent.entity == "loan",
+        or_(AuditEvent.action.in_(list(STEP_KINDS)), STATUS_SET_TO == LoanStatus.FINISHED),
+    ),
+    Group.PAYMENTS: and_(
+        AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS))
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -174,18 +184,7 @@ def _loan_events(
     session: Session, customer_id: int, groups: frozenset[Group], limit: int
 ) -> list[Entry]:
     """Lifecycle steps and payments from the trail, with each payment's amount and date."""
-    wanted = []
-    if Group.LOANS in groups:
-        wanted.append(
-            and_(
-                AuditEvent.entity == "loan",
-                or_(AuditEvent.action.in_(list(STEP_KINDS)), STATUS_SET_TO == LoanStatus.FINISHED),
-            )
-        )
-    if Group.PAYMENTS in groups:
-        wanted.append(
-            and_(AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS)))
-        )
+    wanted = [condition for group, condition in GROUP_EVENTS.items() if group in groups]
     statement = (
         select(AuditEvent, Payment.amount, Payment.paid_on)
         .outerjoin(
