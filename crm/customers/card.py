@@ -3,8 +3,8 @@ beside them, in six queries however much they have done:
 
 1. the customer with their manager, login, open invitation and next task;
 2. their loans with the products (the counts by status are counted from them);
-3. their installments not paid on time: the summary strip's position and the timeline's
-   arrears (crm.loans.queries.position.customer_schedule);
+3. their installments not fully paid or paid late: the summary strip's position and the
+   timeline's arrears (crm.loans.queries.position.customer_schedule);
 4. their newest contacts with the promises in force: the last contact, the open promise,
    the timeline's contacts and its promises' states (crm.contacts.queries.customer_contacts);
 5. the timeline's loan events (crm.timeline.queries), unless it shows only contacts or
@@ -53,6 +53,8 @@ class CustomerSummary:
 
 @dataclass(frozen=True)
 class CustomerCard:
+    """What the card shows (customers/detail.html)."""
+
     customer: Customer
     access: LoginState
     summary: CustomerSummary
