@@ -12,8 +12,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.lending.promises import Promise, PromiseState, promise_state
@@ -120,27 +121,8 @@ def customer_contacts(
     """The customer's `newest` latest contacts (who logged them loaded), and each promise
     among them or in force on `as_of` with what was paid towards it by then: one query on
     the customer's contacts, however many they have."""
-    latest_first = (Interaction.created_at.desc(), Interaction.id.desc())
-    latest = (
-        select(Interaction.id)
-        .where(Interaction.customer_id == customer_id)
-        .order_by(*latest_first)
-        .limit(newest)
-        # The outer query reads the same table: this one must read it on its own.
-        .correlate(None)
-    )
-    in_force = and_(
-        Interaction.outcome == ContactOutcome.PROMISED_TO_PAY,
-        Interaction.promise_made_on <= as_of,
-        Interaction.promise_due_on >= as_of,
-    )
-    statement = (
-        select(Interaction, _paid_towards_cents(Interaction, as_of))
-        .options(joinedload(Interaction.author))
-        .where(Interaction.customer_id == customer_id, or_(Interaction.id.in_(latest), in_force))
-        .order_by(*latest_first)
-    )
-    rows = session.execute(statement).all()
+    parameters = {"customer_id": customer_id, "newest": newest, "as_of": as_of}
+    rows = session.execute(_customer_contacts(), parameters).all()
     return CustomerContacts(
         # Any other contact is a promise in force older than these.
         newest=[contact for contact, _paid in rows[:newest]],
@@ -181,7 +163,9 @@ def _paid_cents() -> ColumnElement[int]:
     return func.coalesce(func.sum(cents(Payment.amount)), 0)
 
 
-def counted_payments(promise: type[Interaction], as_of: date) -> ColumnElement[bool]:
+def counted_payments(
+    promise: type[Interaction], as_of: date | ColumnElement[date]
+) -> ColumnElement[bool]:
     """The payments that count towards `promise` (Interaction or an alias of it) by the end
     of `as_of`: those of its loan not reversed, from the day it was made to its date (and not
     after `as_of`), as crm.lending.promises.paid_towards counts them."""
@@ -191,6 +175,33 @@ def counted_payments(promise: type[Interaction], as_of: date) -> ColumnElement[b
         Payment.paid_on >= promise.promise_made_on,
         Payment.paid_on <= promise.promise_due_on,
         Payment.paid_on <= as_of,
+    )
+
+
+@cache
+def _customer_contacts() -> Select:
+    """customer_contacts' statement, built once (see crm/customers/card.py); its parameters
+    are customer_id, newest and as_of."""
+    customer_id, as_of = bindparam("customer_id"), bindparam("as_of")
+    latest_first = (Interaction.created_at.desc(), Interaction.id.desc())
+    latest = (
+        select(Interaction.id)
+        .where(Interaction.customer_id == customer_id)
+        .order_by(*latest_first)
+        .limit(bindparam("newest"))
+        # The outer query reads the same table: this one must read it on its own.
+        .correlate(None)
+    )
+    in_force = and_(
+        Interaction.outcome == ContactOutcome.PROMISED_TO_PAY,
+        Interaction.promise_made_on <= as_of,
+        Interaction.promise_due_on >= as_of,
+    )
+    return (
+        select(Interaction, _paid_towards_cents(Interaction, as_of))
+        .options(joinedload(Interaction.author))
+        .where(Interaction.customer_id == customer_id, or_(Interaction.id.in_(latest), in_force))
+        .order_by(*latest_first)
     )
 
 
@@ -214,7 +225,9 @@ def _promises(as_of: date) -> Select:
     )
 
 
-def _paid_towards_cents(promise: type[Interaction], as_of: date) -> ColumnElement[int]:
+def _paid_towards_cents(
+    promise: type[Interaction], as_of: date | ColumnElement[date]
+) -> ColumnElement[int]:
     """What was paid towards `promise` (Interaction or an alias of it) by the end of
     `as_of`, in whole cents: a subquery on the payments of its loan."""
     return select(_paid_cents()).where(counted_payments(promise, as_of)).scalar_subquery()

@@ -14,6 +14,10 @@ beside them, in six queries however much they have done:
 The next task and the open invitation are subqueries of the customer's one row, found
 through the tasks' and the links' customer index.
 
+The card's own statements are built once, with bind parameters (functools.cache): building
+a statement and working out its cache key cost SQLAlchemy more than running it on one
+customer's rows, 0.3 to 0.8 ms a statement at 100 000 customers.
+
 It is no module of queries (crm/customers/queries.py) because the loans' queries import
 that one, and this reads the loans.
 """
@@ -22,8 +26,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from crm.audit.queries import HistoryPage, customer_history
@@ -122,15 +127,25 @@ def customer_card(
 def _customer(session: Session, customer_id: int, at: datetime) -> Row | None:
     """The customer (with what customer_detail_options loads), their open invitation and
     their next task, in one row."""
-    statement = (
+    parameters = {"customer_id": customer_id, "at": at}
+    return session.execute(_customer_statement(), parameters).one_or_none()
+
+
+@cache
+def _customer_statement() -> Select:
+    """_customer's statement, built once; its parameters are customer_id and at."""
+    customer_id = bindparam("customer_id")
+    return (
         select(Customer, OneTimeLink, Task)
         .select_from(Customer)
-        .outerjoin(OneTimeLink, OneTimeLink.id == open_invitation(customer_id, at=at))
+        .outerjoin(
+            OneTimeLink,
+            OneTimeLink.id == open_invitation(customer_id, at=bindparam("at")),
+        )
         .outerjoin(Task, Task.id == next_task_id(customer_id))
         .where(Customer.id == customer_id)
         .options(*customer_detail_options())
     )
-    return session.execute(statement).one_or_none()
 
 
 def _contacts_needed(pages: CardPages) -> int:

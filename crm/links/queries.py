@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ColumnElement, ScalarSelect, select
 
 from crm.models import Customer, LinkPurpose, OneTimeLink, User
 
@@ -24,9 +24,11 @@ def login_state(customer: Customer, invitation: OneTimeLink | None) -> LoginStat
     return LoginState(None, invitation)
 
 
-def open_invitation(customer_id: int, *, at: datetime) -> ScalarSelect[int]:
+def open_invitation(
+    customer_id: int | ColumnElement[int], *, at: datetime | ColumnElement[datetime]
+) -> ScalarSelect[int]:
     """The id of the customer's newest invitation open `at` (sent, not used, not replaced,
-    not expired), as a subquery; NULL when there is none."""
+    not expired), as a subquery; NULL when there is none. Values or bind parameters."""
     return (
         select(OneTimeLink.id)
         .where(

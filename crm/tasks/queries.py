@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.models import Task
@@ -55,9 +55,9 @@ def open_task_count(session: Session, user_id: int, today: date) -> TaskCount:
     return TaskCount(due=due or 0, overdue=late or 0)
 
 
-def next_task_id(customer_id: int) -> ScalarSelect[int]:
+def next_task_id(customer_id: int | ColumnElement[int]) -> ScalarSelect[int]:
     """The id of the customer's open task due first (the oldest of a day first), as a
-    subquery; NULL when they have none."""
+    subquery; NULL when they have none. The id may be a bind parameter."""
     return (
         select(Task.id)
         .where(Task.customer_id == customer_id, Task.done_at.is_(None))

@@ -14,9 +14,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from operator import attrgetter
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, lender_date, lender_day_start
@@ -64,7 +65,7 @@ PAYMENT_KINDS = {"payment": EntryKind.PAYMENT, "reversal": EntryKind.REVERSAL}
 #: A loan is finished by the payment that clears it, which is no step of its own: its
 #: event is named after the payment, and says that the status became "finished".
 STATUS_SET_TO = AuditEvent.changes[("status", 1)].as_string()
-#: The trail's events of each group; built once, as they never change.
+#: The trail's events of each group.
 GROUP_EVENTS = {
     Group.LOANS: and_(
         AuditEvent.entity == "loan",
@@ -184,17 +185,27 @@ def _loan_events(
     session: Session, customer_id: int, groups: frozenset[Group], limit: int
 ) -> list[Entry]:
     """Lifecycle steps and payments from the trail, with each payment's amount and date."""
-    wanted = [condition for group, condition in GROUP_EVENTS.items() if group in groups]
-    statement = (
+    wanted = frozenset(groups & GROUP_EVENTS.keys())
+    parameters = {"customer_id": customer_id, "limit": limit}
+    return [_loan_event(*row) for row in session.execute(_events(wanted), parameters)]
+
+
+@cache
+def _events(groups: frozenset[Group]) -> Select:
+    """_loan_events' statement for these groups, built once (see crm/customers/card.py); its
+    parameters are customer_id and limit."""
+    return (
         select(AuditEvent, Payment.amount, Payment.paid_on)
         .outerjoin(
             Payment, and_(AuditEvent.entity == "payment", Payment.id == AuditEvent.entity_id)
         )
-        .where(AuditEvent.customer_id == customer_id, or_(*wanted))
+        .where(
+            AuditEvent.customer_id == bindparam("customer_id"),
+            or_(*(condition for group, condition in GROUP_EVENTS.items() if group in groups)),
+        )
         .order_by(AuditEvent.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return [_loan_event(*row) for row in session.execute(statement)]
 
 
 def _loan_event(event: AuditEvent, amount: Decimal | None, paid_on: date | None) -> Entry:

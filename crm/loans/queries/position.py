@@ -5,8 +5,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from crm.lending.status import LoanStatus
@@ -48,7 +49,15 @@ def customer_schedule(session: Session, customer_id: int, as_of: date) -> list[R
 
     Found through the loans' customer index: the rows are that one customer's, whatever the
     size of the book. One paid on time is never read: it changes neither."""
-    return session.execute(
+    parameters = {"customer_id": customer_id, "as_of": as_of}
+    return session.execute(_customer_schedule(), parameters).all()
+
+
+@cache
+def _customer_schedule() -> Select:
+    """customer_schedule's statement, built once (see crm/customers/card.py); its parameters
+    are customer_id and as_of."""
+    return (
         select(
             Installment.loan_id,
             Loan.status,
@@ -63,14 +72,17 @@ def customer_schedule(session: Session, customer_id: int, as_of: date) -> list[R
         # The status is checked below, not here: with it in the WHERE clause SQLite reads the
         # whole book through ix_loans_status_oldest_unpaid_due_on instead of this customer.
         .where(
-            Loan.customer_id == customer_id,
+            Loan.customer_id == bindparam("customer_id"),
             or_(
                 Installment.paid_on.is_(None),
-                and_(Installment.due_date < as_of, Installment.paid_on > Installment.due_date),
+                and_(
+                    Installment.due_date < bindparam("as_of"),
+                    Installment.paid_on > Installment.due_date,
+                ),
             ),
         )
         .order_by(Installment.loan_id, Installment.number)
-    ).all()
+    )
 
 
 def position_on(schedule: Iterable[Row], as_of: date) -> CustomerPosition:
