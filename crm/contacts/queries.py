@@ -1,11 +1,11 @@
 """Reading contacts and promises to pay back: the state of promises, a customer's newest
-contacts with the promises that matter on a day, the promises broken, and the contacts of a
+contacts with their promises in force on a day, the promises broken, and the contacts of a
 loan.
 
 Each function is a fixed number of queries however many rows it reads, and takes lists of
-ids, so that a page or the daily run asks once for all its rows. What a promise is owed is
-summed in SQL, in whole cents; whether that keeps it is decided by crm.lending.promises,
-the one home of the rule.
+ids (or the one customer or loan a page shows), so that a page or the daily run asks once
+for all its rows. What a promise is owed is summed in SQL, in whole cents; whether that
+keeps it is decided by crm.lending.promises, the one home of the rule.
 """
 
 from collections.abc import Collection
@@ -59,8 +59,9 @@ class ContactPage:
 
 @dataclass(frozen=True)
 class CustomerContacts:
-    """A customer's newest contacts, newest first, and the promises to pay among them or
-    open on `as_of` (newest first), with their state on that day."""
+    """A customer's newest contacts, newest first, and the promises to pay among them or in
+    force on `as_of` (made by then, their date not passed), newest first, with their state
+    on that day."""
 
     newest: list[Interaction]
     promises: list[PromiseRow]
