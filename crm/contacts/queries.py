@@ -1,19 +1,21 @@
-"""Reading contacts and promises to pay back: the state of promises, the last contact of
-customers, the promises still open or broken, and the contacts of a loan.
+"""Reading contacts and promises to pay back: the state of promises, a customer's newest
+contacts with their promises in force on a day, the promises broken, and the contacts of a
+loan.
 
 Each function is a fixed number of queries however many rows it reads, and takes lists of
-ids, so that a page or the daily run asks once for all its rows. What a promise is owed is
-summed in SQL, in whole cents; whether that keeps it is decided by crm.lending.promises,
-the one home of the rule.
+ids (or the one customer or loan a page shows), so that a page or the daily run asks once
+for all its rows. What a promise is owed is summed in SQL, in whole cents; whether that
+keeps it is decided by crm.lending.promises, the one home of the rule.
 """
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from crm.lending.promises import Promise, PromiseState, promise_state
 from crm.loans.queries.portfolio import cents, from_cents
@@ -55,6 +57,38 @@ class ContactPage:
         return self.page > 1
 
 
+@dataclass(frozen=True)
+class CustomerContacts:
+    """A customer's newest contacts, newest first, and the promises to pay among them or in
+    force on `as_of` (made by then, their date not passed), newest first, with their state
+    on that day."""
+
+    newest: list[Interaction]
+    promises: list[PromiseRow]
+    as_of: date
+
+    @property
+    def last(self) -> Interaction | None:
+        return self.newest[0] if self.newest else None
+
+    @property
+    def open_promise(self) -> PromiseRow | None:
+        """The latest promise still open on `as_of`."""
+        return next(
+            (
+                row
+                for row in self.promises
+                if row.state is PromiseState.OPEN and row.made_on <= self.as_of
+            ),
+            None,
+        )
+
+    @property
+    def states(self) -> dict[int, tuple[PromiseState, Decimal]]:
+        """The state of each promise and what was paid towards it, by contact id."""
+        return {row.interaction_id: (row.state, row.paid) for row in self.promises}
+
+
 def promise_states(
     session: Session, interaction_ids: Collection[int], as_of: date
 ) -> dict[int, tuple[PromiseState, Decimal]]:
@@ -64,32 +98,6 @@ def promise_states(
         return {}
     statement = _promises(as_of).where(Interaction.id.in_(interaction_ids))
     return {row.interaction_id: (row.state, row.paid) for row in _rows(session, statement, as_of)}
-
-
-def open_promises(
-    session: Session,
-    as_of: date,
-    *,
-    customer_ids: Collection[int] | None = None,
-    loan_ids: Collection[int] | None = None,
-) -> dict[int, PromiseRow]:
-    """The latest promise still open at the end of `as_of`, by loan id when `loan_ids` is
-    given (of those loans), by customer id otherwise (of `customer_ids`, or of everyone);
-    one query. Promises made after `as_of` are not yet known on it."""
-    statement = _promises(as_of).where(
-        Interaction.promise_due_on >= as_of, Interaction.promise_made_on <= as_of
-    )
-    if loan_ids is not None:
-        statement = statement.where(Interaction.loan_id.in_(loan_ids))
-    if customer_ids is not None:
-        statement = statement.where(Interaction.customer_id.in_(customer_ids))
-    by_loan = loan_ids is not None
-    latest: dict[int, PromiseRow] = {}
-    # Oldest first: a later promise of the same key replaces an earlier one.
-    for row in _rows(session, statement.order_by(Interaction.created_at, Interaction.id), as_of):
-        if row.state is PromiseState.OPEN:
-            latest[row.loan_id if by_loan else row.customer_id] = row
-    return latest
 
 
 def broken_promises(
@@ -108,23 +116,22 @@ def broken_promises(
     return _rows(session, statement, as_of)
 
 
-def last_contacts(session: Session, customer_ids: Collection[int]) -> dict[int, Interaction]:
-    """The latest contact of each of the customers (who logged it loaded), by customer id;
-    customers never contacted are left out. One query."""
-    if not customer_ids:
-        return {}
-    newest_first = func.row_number().over(
-        partition_by=Interaction.customer_id,
-        order_by=(Interaction.created_at.desc(), Interaction.id.desc()),
+def customer_contacts(
+    session: Session, customer_id: int, *, newest: int, as_of: date
+) -> CustomerContacts:
+    """The customer's `newest` latest contacts (who logged them loaded), and each promise
+    among them or in force on `as_of` with what was paid towards it by then: one query on
+    the customer's contacts, however many they have."""
+    parameters = {"customer_id": customer_id, "newest": newest, "as_of": as_of}
+    rows = session.execute(_customer_contacts(), parameters).all()
+    return CustomerContacts(
+        # Any other contact is a promise in force older than these.
+        newest=[contact for contact, _paid in rows[:newest]],
+        promises=[
+            _promise_row(contact, paid, as_of) for contact, paid in rows if contact.is_promise
+        ],
+        as_of=as_of,
     )
-    ranked = (
-        select(Interaction, newest_first.label("rank"))
-        .where(Interaction.customer_id.in_(customer_ids))
-        .subquery()
-    )
-    contact = aliased(Interaction, ranked)
-    statement = select(contact).where(ranked.c.rank == 1).options(joinedload(contact.author))
-    return {item.customer_id: item for item in session.scalars(statement)}
 
 
 def loan_contacts(
@@ -157,7 +164,9 @@ def _paid_cents() -> ColumnElement[int]:
     return func.coalesce(func.sum(cents(Payment.amount)), 0)
 
 
-def counted_payments(promise: type[Interaction], as_of: date) -> ColumnElement[bool]:
+def counted_payments(
+    promise: type[Interaction], as_of: date | ColumnElement[date]
+) -> ColumnElement[bool]:
     """The payments that count towards `promise` (Interaction or an alias of it) by the end
     of `as_of`: those of its loan not reversed, from the day it was made to its date (and not
     after `as_of`), as crm.lending.promises.paid_towards counts them."""
@@ -167,6 +176,33 @@ def counted_payments(promise: type[Interaction], as_of: date) -> ColumnElement[b
         Payment.paid_on >= promise.promise_made_on,
         Payment.paid_on <= promise.promise_due_on,
         Payment.paid_on <= as_of,
+    )
+
+
+@cache
+def _customer_contacts() -> Select:
+    """customer_contacts' statement, built once (see crm/customers/card.py); its parameters
+    are customer_id, newest and as_of."""
+    customer_id, as_of = bindparam("customer_id"), bindparam("as_of")
+    latest_first = (Interaction.created_at.desc(), Interaction.id.desc())
+    latest = (
+        select(Interaction.id)
+        .where(Interaction.customer_id == customer_id)
+        .order_by(*latest_first)
+        .limit(bindparam("newest"))
+        # The outer query reads the same table: this one must read it on its own.
+        .correlate(None)
+    )
+    in_force = and_(
+        Interaction.outcome == ContactOutcome.PROMISED_TO_PAY,
+        Interaction.promise_made_on <= as_of,
+        Interaction.promise_due_on >= as_of,
+    )
+    return (
+        select(Interaction, _paid_towards_cents(Interaction, as_of))
+        .options(joinedload(Interaction.author))
+        .where(Interaction.customer_id == customer_id, or_(Interaction.id.in_(latest), in_force))
+        .order_by(*latest_first)
     )
 
 
@@ -190,22 +226,30 @@ def _promises(as_of: date) -> Select:
     )
 
 
+def _paid_towards_cents(
+    promise: type[Interaction], as_of: date | ColumnElement[date]
+) -> ColumnElement[int]:
+    """What was paid towards `promise` (Interaction or an alias of it) by the end of
+    `as_of`, in whole cents: a subquery on the payments of its loan."""
+    return select(_paid_cents()).where(counted_payments(promise, as_of)).scalar_subquery()
+
+
 def _rows(session: Session, statement: Select, as_of: date) -> list[PromiseRow]:
-    rows = []
-    for row in session.execute(statement):
-        promise = Promise(row.promise_amount, row.promise_made_on, row.promise_due_on)
-        paid = from_cents(row.paid_cents)
-        rows.append(
-            PromiseRow(
-                interaction_id=row.id,
-                customer_id=row.customer_id,
-                loan_id=row.loan_id,
-                author_id=row.author_id,
-                amount=row.promise_amount,
-                made_on=row.promise_made_on,
-                due_on=row.promise_due_on,
-                paid=paid,
-                state=promise_state(promise, paid, as_of),
-            )
-        )
-    return rows
+    return [_promise_row(row, row.paid_cents, as_of) for row in session.execute(statement)]
+
+
+def _promise_row(promise, cents_paid: int | None, as_of: date) -> PromiseRow:
+    """`promise` (an Interaction, or a row with its columns and `id`) as a PromiseRow."""
+    paid = from_cents(cents_paid)
+    terms = Promise(promise.promise_amount, promise.promise_made_on, promise.promise_due_on)
+    return PromiseRow(
+        interaction_id=promise.id,
+        customer_id=promise.customer_id,
+        loan_id=promise.loan_id,
+        author_id=promise.author_id,
+        amount=promise.promise_amount,
+        made_on=promise.promise_made_on,
+        due_on=promise.promise_due_on,
+        paid=paid,
+        state=promise_state(terms, paid, as_of),
+    )

@@ -1,24 +1,20 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from crm import clock
-from crm.audit.queries import customer_history
 from crm.auth.events import security_event
-from crm.contacts.queries import promise_states
 from crm.customers import bp, queries
+from crm.customers.card import CardPages, customer_card
 from crm.exports.columns import Column, Kind, streamed
 from crm.exports.download import Export, download
 from crm.exports.writers import FileFormat
 from crm.extensions import db
-from crm.links.queries import login_state
 from crm.links.services.invitation import invite_customer
-from crm.loans.queries.loans import customer_loans, loan_counts_by_status
-from crm.loans.queries.position import customer_summary
 from crm.mine import mine_manager_id
 from crm.models import Customer
 from crm.paging import page_number, paginate, per_page
-from crm.timeline.queries import chosen_groups, customer_timeline
+from crm.timeline.queries import chosen_groups
 from crm.validation import FieldError
 
 #: Flask-Admin's edit form for a customer; the admin registers it.
@@ -75,34 +71,33 @@ def list_filters() -> tuple[str, str, int | None]:
 
 @bp.get("/<int:customer_id>")
 def detail(customer_id: int):
-    customer = db.get_or_404(Customer, customer_id, options=queries.customer_detail_options())
-    counts = loan_counts_by_status(db.session, customer_id=customer.id)
     groups = chosen_groups(request.args.getlist("timeline"))
-    today = clock.lender_today()
-    timeline = customer_timeline(
-        db.session,
-        customer.id,
-        kinds=groups,
-        page=page_number("timeline_page"),
+    pages = CardPages(
+        groups=groups,
+        timeline_page=page_number("timeline_page"),
+        history_page=page_number("history_page"),
         per_page=per_page(),
-        as_of=today,
     )
+    card = customer_card(
+        db.session, customer_id, pages, as_of=clock.lender_today(), at=clock.utc_now()
+    )
+    if card is None:
+        abort(404)
+    counts = card.status_counts
     return render_template(
         "customers/detail.html",
-        customer=customer,
-        summary=customer_summary(db.session, customer.id, today),
+        customer=card.customer,
+        summary=card.summary,
         status_counts=counts,
-        loans=customer_loans(db.session, customer.id),
+        loans=card.loans,
         counts={status: count for status, count in counts.items() if count},
         loan_count=sum(counts.values()),
-        admin_edit_url=admin_edit_url(customer),
-        history=customer_history(
-            db.session, customer.id, page=page_number("history_page"), per_page=per_page()
-        ),
-        access=login_state(db.session, customer, at=clock.utc_now()),
+        admin_edit_url=admin_edit_url(card.customer),
+        history=card.history,
+        access=card.access,
         timeline_groups=groups,
-        timeline=timeline,
-        promise_states=promise_states(db.session, timeline.promise_ids, today),
+        timeline=card.timeline,
+        promise_states=card.promise_states,
     )
 
 

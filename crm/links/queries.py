@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, ScalarSelect, select
 
 from crm.models import Customer, LinkPurpose, OneTimeLink, User
 
@@ -18,21 +17,28 @@ class LoginState:
     invitation: OneTimeLink | None = None
 
 
-def login_state(session: Session, customer: Customer, *, at: datetime) -> LoginState:
-    """The customer's login, or their invitation open `at` (sent, not used, not replaced,
-    not expired)."""
+def login_state(customer: Customer, invitation: OneTimeLink | None) -> LoginState:
+    """The customer's login, else their `invitation` (open_invitation's)."""
     if customer.login is not None:
         return LoginState(customer.login)
-    statement = (
-        select(OneTimeLink)
+    return LoginState(None, invitation)
+
+
+def open_invitation(
+    customer_id: int | ColumnElement[int], *, at: datetime | ColumnElement[datetime]
+) -> ScalarSelect[int]:
+    """The id of the customer's newest invitation open `at` (sent, not used, not replaced,
+    not expired), as a subquery; NULL when there is none. Values or bind parameters."""
+    return (
+        select(OneTimeLink.id)
         .where(
             OneTimeLink.purpose == LinkPurpose.INVITE,
-            OneTimeLink.customer_id == customer.id,
+            OneTimeLink.customer_id == customer_id,
             OneTimeLink.used_at.is_(None),
             OneTimeLink.voided_at.is_(None),
             OneTimeLink.expires_at > at,
         )
         .order_by(OneTimeLink.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    return LoginState(None, session.scalar(statement))

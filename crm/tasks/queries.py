@@ -1,14 +1,15 @@
-"""Reading tasks: a staff member's list, the navbar's count, and the next task of each
-customer or loan."""
+"""Reading tasks: a staff member's list, the navbar's count, and a customer's next task."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from crm.models import Task
+
+#: The order in which open tasks come up: by due date, then the one added first.
+OPEN_FIRST_DUE = (Task.due_on, Task.id)
 
 
 def task_list(*, assignee_id: int | None, done: bool = False) -> Select:
@@ -26,7 +27,7 @@ def task_list(*, assignee_id: int | None, done: bool = False) -> Select:
         return statement.where(Task.done_at.is_not(None)).order_by(
             Task.done_at.desc(), Task.id.desc()
         )
-    return statement.where(Task.done_at.is_(None)).order_by(Task.due_on, Task.id)
+    return statement.where(Task.done_at.is_(None)).order_by(*OPEN_FIRST_DUE)
 
 
 def my_tasks(user_id: int, *, done: bool = False) -> Select:
@@ -54,30 +55,13 @@ def open_task_count(session: Session, user_id: int, today: date) -> TaskCount:
     return TaskCount(due=due or 0, overdue=late or 0)
 
 
-def next_tasks(
-    session: Session,
-    *,
-    customer_ids: Iterable[int] | None = None,
-    loan_ids: Iterable[int] | None = None,
-) -> dict[int, Task]:
-    """The earliest open task (by due date, then the oldest) of each customer in
-    `customer_ids`, or of each loan in `loan_ids` (give one of the two), by that id; those
-    with no open task are left out. One query, whatever the number of ids."""
-    if (customer_ids is None) == (loan_ids is None):
-        raise ValueError("give customer_ids or loan_ids")
-    column, ids = (
-        (Task.customer_id, customer_ids) if customer_ids is not None else (Task.loan_id, loan_ids)
+def next_task_id(customer_id: int | ColumnElement[int]) -> ScalarSelect[int]:
+    """The id of the customer's open task due first (the oldest of a day first), as a
+    subquery; NULL when they have none. The id may be a bind parameter."""
+    return (
+        select(Task.id)
+        .where(Task.customer_id == customer_id, Task.done_at.is_(None))
+        .order_by(*OPEN_FIRST_DUE)
+        .limit(1)
+        .scalar_subquery()
     )
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rank = func.row_number().over(partition_by=column, order_by=(Task.due_on, Task.id))
-    ranked = (
-        select(Task, rank.label("rank"))
-        .where(column.in_(wanted), Task.done_at.is_(None))
-        .subquery()
-    )
-    first = aliased(Task, ranked)
-    statement = select(first).where(ranked.c.rank == 1)
-    key = "customer_id" if customer_ids is not None else "loan_id"
-    return {getattr(task, key): task for task in session.scalars(statement)}

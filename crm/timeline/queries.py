@@ -3,25 +3,27 @@
 the days their loans fell behind, derived from the installments
 (crm.lending.delinquency.delinquency_events).
 
-Each source is one query however many loans and events the customer has: page N needs at
-most N pages of each source (plus one row, to know whether there is an older page), which
-are merged here and cut to the page.
+The card reads the contacts and the installments once for its summary strip and this
+(crm/customers/card.py); the events are one query here, however many loans and events the
+customer has. Page N needs at most N pages of each source (plus one row, to know whether
+there is an older page), which are merged here and cut to the page.
 """
 
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from operator import attrgetter
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Row, Select, and_, bindparam, or_, select
+from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, lender_date, lender_day_start
 from crm.lending.delinquency import Bucket, delinquency_events
 from crm.lending.status import LoanStatus
-from crm.models import AuditEvent, Installment, Interaction, Loan, Payment
+from crm.models import AuditEvent, Interaction, Payment
 
 
 class Group(enum.StrEnum):
@@ -63,6 +65,16 @@ PAYMENT_KINDS = {"payment": EntryKind.PAYMENT, "reversal": EntryKind.REVERSAL}
 #: A loan is finished by the payment that clears it, which is no step of its own: its
 #: event is named after the payment, and says that the status became "finished".
 STATUS_SET_TO = AuditEvent.changes[("status", 1)].as_string()
+#: The trail's events of each group.
+GROUP_EVENTS = {
+    Group.LOANS: and_(
+        AuditEvent.entity == "loan",
+        or_(AuditEvent.action.in_(list(STEP_KINDS)), STATUS_SET_TO == LoanStatus.FINISHED),
+    ),
+    Group.PAYMENTS: and_(
+        AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS))
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -116,14 +128,11 @@ class TimelinePage:
     def has_prev(self) -> bool:
         return self.page > 1
 
-    @property
-    def promise_ids(self) -> list[int]:
-        """The contacts on the page that are promises to pay (their state is the payments')."""
-        return [
-            entry.contact.id
-            for entry in self.entries
-            if entry.contact is not None and entry.contact.is_promise
-        ]
+
+def entries_needed(page: int, per_page: int) -> int:
+    """How many of a source's newest entries page `page` (from 1) may show: those of every
+    page up to it, and one more to know whether there is an older page."""
+    return max(page, 1) * per_page + 1
 
 
 def customer_timeline(
@@ -134,32 +143,31 @@ def customer_timeline(
     page: int,
     per_page: int,
     as_of: date,
+    contacts: Sequence[Interaction],
+    schedule: Iterable[Row],
 ) -> TimelinePage:
     """Page `page` (from 1) of the customer's timeline up to the lender's day `as_of`,
-    `per_page` entries newest first, of the groups in `kinds` (every group when empty)."""
+    `per_page` entries newest first, of the groups in `kinds` (every group when empty).
+
+    `contacts` are the customer's newest, newest first (entries_needed of them, or all);
+    `schedule` their installments not paid on time (crm.loans.queries.position
+    .customer_schedule). The loans' events are read here, in one query."""
     page = max(page, 1)
     groups = frozenset(kinds or Group)
-    wanted = page * per_page + 1
+    wanted = entries_needed(page, per_page)
     entries: list[Entry] = []
     if Group.CONTACTS in groups:
-        entries += _contacts(session, customer_id, wanted)
+        entries += _contacts(contacts[:wanted])
     if groups & {Group.LOANS, Group.PAYMENTS}:
         entries += _loan_events(session, customer_id, groups, wanted)
     if Group.ARREARS in groups:
-        entries += _arrears(session, customer_id, as_of)
+        entries += _arrears(schedule, as_of)
     entries.sort(key=attrgetter("at"), reverse=True)
     shown = entries[(page - 1) * per_page : page * per_page]
     return TimelinePage(shown, page, has_next=len(entries) > page * per_page)
 
 
-def _contacts(session: Session, customer_id: int, limit: int) -> list[Entry]:
-    statement = (
-        select(Interaction)
-        .options(joinedload(Interaction.author))
-        .where(Interaction.customer_id == customer_id)
-        .order_by(Interaction.created_at.desc(), Interaction.id.desc())
-        .limit(limit)
-    )
+def _contacts(contacts: Iterable[Interaction]) -> list[Entry]:
     return [
         Entry(
             EntryKind.CONTACT,
@@ -169,7 +177,7 @@ def _contacts(session: Session, customer_id: int, limit: int) -> list[Entry]:
             day=contact.promise_due_on,
             contact=contact,
         )
-        for contact in session.scalars(statement)
+        for contact in contacts
     ]
 
 
@@ -177,28 +185,27 @@ def _loan_events(
     session: Session, customer_id: int, groups: frozenset[Group], limit: int
 ) -> list[Entry]:
     """Lifecycle steps and payments from the trail, with each payment's amount and date."""
-    wanted = []
-    if Group.LOANS in groups:
-        wanted.append(
-            and_(
-                AuditEvent.entity == "loan",
-                or_(AuditEvent.action.in_(list(STEP_KINDS)), STATUS_SET_TO == LoanStatus.FINISHED),
-            )
-        )
-    if Group.PAYMENTS in groups:
-        wanted.append(
-            and_(AuditEvent.entity == "payment", AuditEvent.action.in_(list(PAYMENT_KINDS)))
-        )
-    statement = (
+    wanted = frozenset(groups & GROUP_EVENTS.keys())
+    parameters = {"customer_id": customer_id, "limit": limit}
+    return [_loan_event(*row) for row in session.execute(_events(wanted), parameters)]
+
+
+@cache
+def _events(groups: frozenset[Group]) -> Select:
+    """_loan_events' statement for these groups, built once (see crm/customers/card.py); its
+    parameters are customer_id and limit."""
+    return (
         select(AuditEvent, Payment.amount, Payment.paid_on)
         .outerjoin(
             Payment, and_(AuditEvent.entity == "payment", Payment.id == AuditEvent.entity_id)
         )
-        .where(AuditEvent.customer_id == customer_id, or_(*wanted))
+        .where(
+            AuditEvent.customer_id == bindparam("customer_id"),
+            or_(*(condition for group, condition in GROUP_EVENTS.items() if group in groups)),
+        )
         .order_by(AuditEvent.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return [_loan_event(*row) for row in session.execute(statement)]
 
 
 def _loan_event(event: AuditEvent, amount: Decimal | None, paid_on: date | None) -> Entry:
@@ -216,23 +223,13 @@ def _applied_amount(event: AuditEvent) -> Decimal | None:
     return None if after is None else Decimal(after)
 
 
-def _arrears(session: Session, customer_id: int, as_of: date) -> list[Entry]:
+def _arrears(schedule: Iterable[Row], as_of: date) -> list[Entry]:
     """The days the customer's loans became overdue or moved to a worse bucket, up to
-    `as_of` or the day a loan was written off. Only installments that were ever late are
-    read: one paid on time never moves a loan's DPD."""
-    statement = (
-        select(Installment.loan_id, Installment.due_date, Installment.paid_on, Loan.written_off_at)
-        .join(Loan, Loan.id == Installment.loan_id)
-        .where(
-            Loan.customer_id == customer_id,
-            Installment.due_date < as_of,
-            or_(Installment.paid_on.is_(None), Installment.paid_on > Installment.due_date),
-        )
-        .order_by(Installment.loan_id, Installment.number)
-    )
+    `as_of` or the day a loan was written off. Only installments that were ever late count:
+    one paid on time never moves a loan's DPD (the schedule's rows leave them out)."""
     by_loan: dict[int, list] = {}
     ends: dict[int, date] = {}
-    for row in session.execute(statement):
+    for row in schedule:
         by_loan.setdefault(row.loan_id, []).append(row)
         ends[row.loan_id] = (
             min(as_of, lender_date(as_utc(row.written_off_at))) if row.written_off_at else as_of

@@ -66,6 +66,8 @@ def test_sql_states_agree_with_the_pure_rule(active, manager, name):
         got = queries.promise_states(db.session, [contact.id], as_of)[contact.id]
         assert got == pure_state(contact, as_of), as_of
         assert got[0].value == state, as_of
+        card = queries.customer_contacts(db.session, active.customer_id, newest=1, as_of=as_of)
+        assert card.states[contact.id] == got, as_of
 
 
 def test_a_reversal_breaks_a_kept_promise(active, manager, admin_user):
@@ -100,15 +102,18 @@ def test_contacts_that_are_no_promise_have_no_state(customer):
     assert queries.promise_states(db.session, [], DUE) == {}
 
 
-def test_open_promises_are_the_latest_open_one_per_customer_or_loan(active, manager, customer):
+def test_the_open_promise_is_the_customers_latest_open_one(active, manager, customer):
     old = promise(active, "100.00", MADE, DUE, at=datetime(2025, 3, 1, 9, tzinfo=UTC))
     new = promise(active, "300.00", date(2025, 3, 3), DUE, at=datetime(2025, 3, 3, 9, tzinfo=UTC))
     kept = promise(active, "50.00", date(2025, 3, 4), DUE, at=datetime(2025, 3, 4, 9, tzinfo=UTC))
     pay(active, manager, "60.00", "BANK-1", date(2025, 3, 4))
-    as_of = date(2025, 3, 5)
-    by_customer = queries.open_promises(db.session, as_of, customer_ids=[customer.id])
-    assert list(by_customer) == [customer.id]
-    row = by_customer[customer.id]
+
+    def open_on(as_of: date, newest: int = 1):
+        return queries.customer_contacts(
+            db.session, customer.id, newest=newest, as_of=as_of
+        ).open_promise
+
+    row = open_on(date(2025, 3, 5))
     assert (row.interaction_id, row.amount, row.paid, row.left, row.due_on) == (
         new.id,
         Decimal("300.00"),
@@ -116,17 +121,15 @@ def test_open_promises_are_the_latest_open_one_per_customer_or_loan(active, mana
         Decimal("240.00"),
         DUE,
     )
-    assert queries.open_promises(db.session, as_of, loan_ids=[active.id])[active.id] == row
-    assert queries.open_promises(db.session, as_of)[customer.id] == row
+    # However few of the newest contacts are read, the open ones are.
+    assert open_on(date(2025, 3, 5), newest=3) == row
     # Not yet made on the 2nd; past their date on the 11th.
-    assert (
-        queries.open_promises(db.session, date(2025, 3, 2), loan_ids=[active.id])[
-            active.id
-        ].interaction_id
-        == old.id
-    )
-    assert queries.open_promises(db.session, date(2025, 3, 11), loan_ids=[active.id]) == {}
-    assert kept.id not in {r.interaction_id for r in by_customer.values()}
+    assert open_on(date(2025, 3, 2)).interaction_id == old.id
+    assert open_on(date(2025, 3, 11)) is None
+    states = queries.customer_contacts(
+        db.session, customer.id, newest=1, as_of=date(2025, 3, 5)
+    ).states
+    assert states[kept.id] == (PromiseState.KEPT, Decimal("60.00"))
 
 
 def test_broken_promises_are_those_past_their_date_unkept(active, manager):
@@ -142,7 +145,7 @@ def test_broken_promises_are_those_past_their_date_unkept(active, manager):
     assert queries.broken_promises(db.session, date(2025, 3, 12), due_since=date(2025, 3, 11)) == []
 
 
-def test_last_contacts_are_the_newest_per_customer(customer, manager):
+def test_the_newest_contacts_are_the_customers_own_newest_first(customer, manager, active):
     other = factories.CustomerFactory()
     silent = factories.CustomerFactory()
     contacts = {}
@@ -156,14 +159,27 @@ def test_last_contacts_are_the_newest_per_customer(customer, manager):
         )
         db.session.add(contact)
         contacts[(who.id, minute)] = contact
+    # An old promise still open on the day: read with the newest, not one of them.
+    open_one = promise(active, "10.00", MADE, DUE, at=datetime(2025, 2, 1, tzinfo=UTC))
     db.session.commit()
-    last = queries.last_contacts(db.session, [customer.id, other.id, silent.id])
-    assert {key: value.id for key, value in last.items()} == {
-        customer.id: contacts[(customer.id, 3)].id,
-        other.id: contacts[(other.id, 5)].id,
-    }
-    assert last[customer.id].author.id == manager.id
-    assert queries.last_contacts(db.session, []) == {}
+
+    read = queries.customer_contacts(db.session, customer.id, newest=2, as_of=DUE)
+    assert [contact.id for contact in read.newest] == [
+        contacts[(customer.id, 3)].id,
+        contacts[(customer.id, 2)].id,
+    ]
+    assert read.last.author.id == manager.id
+    assert [row.interaction_id for row in read.promises] == [open_one.id]
+    assert read.open_promise.interaction_id == open_one.id
+    everything = queries.customer_contacts(db.session, customer.id, newest=10, as_of=DUE)
+    assert len(everything.newest) == 4
+    nothing = queries.customer_contacts(db.session, silent.id, newest=10, as_of=DUE)
+    assert (nothing.newest, nothing.last, nothing.promises, nothing.open_promise) == (
+        [],
+        None,
+        [],
+        None,
+    )
 
 
 def test_loan_contacts_page_newest_first_with_promise_states(active, manager):
@@ -214,10 +230,12 @@ def world(size: int, manager) -> tuple[list[int], list[int], list[int]]:
 def counts(count_queries, customers, loans, contacts) -> list[int]:
     calls = [
         lambda: queries.promise_states(db.session, contacts, DUE),
-        lambda: queries.open_promises(db.session, date(2025, 3, 5), customer_ids=customers),
-        lambda: queries.open_promises(db.session, date(2025, 3, 5), loan_ids=loans),
         lambda: queries.broken_promises(db.session, date(2025, 3, 20)),
-        lambda: queries.last_contacts(db.session, customers),
+        lambda: (
+            queries.customer_contacts(
+                db.session, customers[0], newest=25, as_of=date(2025, 3, 5)
+            ).newest
+        ),
         lambda: queries.loan_contacts(db.session, loans[0], page=1, per_page=25, as_of=DUE),
     ]
     result = []
@@ -232,4 +250,4 @@ def counts(count_queries, customers, loans, contacts) -> list[int]:
 def test_query_counts_do_not_grow_with_the_data(app, manager, count_queries):
     small = counts(count_queries, *world(2, manager))
     large = counts(count_queries, *world(8, manager))
-    assert small == large == [1, 1, 1, 1, 1, 2]
+    assert small == large == [1, 1, 1, 2]

@@ -246,11 +246,27 @@ def test_card_query_count_does_not_grow_with_loans(staff_client, count_queries):
         html = staff_client.get(f"/customers/{many}").get_data(as_text=True)
     assert re.search(r'id="loan-count">30<', html)
     assert small.count == large.count
-    # The user, the customer (with the login), the counts by status, the loans, the open
-    # invitation to the personal account, a page of the history, the timeline's contacts,
-    # loan events and late installments, the navbar's count of tasks due, and the summary
-    # strip's position, last contact, open promise and next task.
-    assert large.count <= 14, large.statements
+    # The user, the customer (with the login, the open invitation to the personal account
+    # and the next task), the loans (counted by status), the installments (the position and
+    # the timeline's arrears), the contacts (the last, the open promise, the timeline's and
+    # its promises' states), the timeline's loan events, a page of the history and the
+    # navbar's count of tasks due (crm/customers/card.py).
+    assert large.count <= 8, large.statements
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    ["", "?timeline=payments", "?timeline=contacts", "?timeline_page=2", "?history_page=2"],
+)
+def test_every_view_of_the_card_costs_at_most_eight_queries(
+    staff_client, customer_user, count_queries, arguments
+):
+    """A customer with a login (crm.links) and one without, whatever the card shows."""
+    other = factories.CustomerFactory()
+    for customer_id in (customer_user.customer_id, other.id):
+        with count_queries() as log:
+            assert staff_client.get(f"/customers/{customer_id}{arguments}").status_code == 200
+        assert log.count <= 8, log.statements
 
 
 def test_card_query_count_does_not_grow_with_customers(staff_client, count_queries):

@@ -16,6 +16,12 @@ def badge(response) -> tuple[str, int] | None:
     return (found.group(1), int(found.group(2))) if found else None
 
 
+def counts_tasks(statement: str) -> bool:
+    """Whether the statement is the navbar's count (a page may read tasks of its own: the
+    customer card's next task)."""
+    return statement.startswith("SELECT count(*)") and "FROM tasks" in statement
+
+
 def test_the_count_is_of_my_open_tasks_due_by_today(staff_client, manager, clock):
     today = lender_today()
     factories.TaskFactory(assignee=manager, due_on=today)
@@ -54,7 +60,7 @@ def test_the_count_costs_one_query_whatever_the_number_of_tasks(
 
     assert badge(response) == ("text-bg-danger", 20)
     assert many.count == none.count
-    assert sum("FROM tasks" in statement for statement in many.statements) == 1
+    assert sum(counts_tasks(statement) for statement in many.statements) == 1
 
 
 def test_customers_and_error_pages_have_no_count(client, login, customer_user, count_queries):
@@ -63,7 +69,7 @@ def test_customers_and_error_pages_have_no_count(client, login, customer_user, c
         response = client.get("/account/")
 
     assert 'id="nav-tasks"' not in response.get_data(as_text=True)
-    assert not any("FROM tasks" in statement for statement in log.statements)
+    assert not any(counts_tasks(statement) for statement in log.statements)
 
 
 def test_an_error_page_does_not_count(staff_client, count_queries):
@@ -71,4 +77,4 @@ def test_an_error_page_does_not_count(staff_client, count_queries):
         response = staff_client.get("/customers/999999")
 
     assert response.status_code == 404
-    assert not any("FROM tasks" in statement for statement in log.statements)
+    assert not any(counts_tasks(statement) for statement in log.statements)

@@ -8,10 +8,18 @@ from decimal import Decimal
 import pytest
 
 from crm.clock import lender_day_start, lender_today
+from crm.contacts.queries import customer_contacts
 from crm.extensions import db
 from crm.i18n.labels import TIMELINE_GROUP_LABELS
 from crm.lending.delinquency import Bucket
-from crm.timeline.queries import EntryKind, Group, chosen_groups, customer_timeline
+from crm.loans.queries.position import customer_schedule
+from crm.timeline.queries import (
+    EntryKind,
+    Group,
+    chosen_groups,
+    customer_timeline,
+    entries_needed,
+)
 from tests import factories
 from tests.timeline.conftest import BUCKET_DAYS, loans_with_payments, tell_story
 
@@ -19,13 +27,18 @@ EVERYTHING = 100
 
 
 def timeline(customer_id, *, kinds=(), page=1, per_page=EVERYTHING, as_of=None):
+    """The page, from the contacts and the schedule read as the card reads them."""
+    as_of = as_of or lender_today()
+    newest = entries_needed(page, per_page)
     return customer_timeline(
         db.session,
         customer_id,
         kinds=kinds,
         page=page,
         per_page=per_page,
-        as_of=as_of or lender_today(),
+        as_of=as_of,
+        contacts=customer_contacts(db.session, customer_id, newest=newest, as_of=as_of).newest,
+        schedule=customer_schedule(db.session, customer_id, as_of),
     )
 
 

@@ -1,19 +1,18 @@
-"""Where a customer stands on a day: the figures of the customer card's summary strip — all
-their loans in one query however many loans and installments there are, and the last
-contact, the open promise and the next task in one query each."""
+"""Where a customer stands on a day: the figures of the customer card's summary strip, from
+one read of their schedule however many loans and installments there are."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from crm.contacts.queries import PromiseRow, last_contacts, open_promises
 from crm.lending.status import LoanStatus
 from crm.loans.queries.portfolio import cents, from_cents, unpaid_cents
-from crm.models import Installment, Interaction, Loan, Task
-from crm.tasks.queries import next_tasks
+from crm.models import Installment, Loan
 
 
 @dataclass(frozen=True)
@@ -41,53 +40,64 @@ class CustomerPosition:
         return (self.as_of - self.oldest_unpaid_due_on).days
 
 
-def customer_position(session: Session, customer_id: int, as_of: date) -> CustomerPosition:
-    """The customer's position on `as_of`, in one query: the installments not fully paid of
-    the customer's loans, found through the loans' customer index (the rows are that one
-    customer's open schedule rows, whatever the size of the book), added up here."""
-    rows = session.execute(
+def customer_schedule(session: Session, customer_id: int, as_of: date) -> list[Row]:
+    """The installments of the customer's loans that the card reads, by loan and number, in
+    one query: those not fully paid (the position) and those that fell due before `as_of`
+    and were paid after their date (with the unpaid ones, the timeline's arrears,
+    crm.timeline.queries). Each row has the loan's status and write-off, the due date, the
+    day it was paid, and the principal and the whole amount still owed in cents.
+
+    Found through the loans' customer index: the rows are that one customer's, whatever the
+    size of the book. One paid on time is never read: it changes neither."""
+    parameters = {"customer_id": customer_id, "as_of": as_of}
+    return session.execute(_customer_schedule(), parameters).all()
+
+
+@cache
+def _customer_schedule() -> Select:
+    """customer_schedule's statement, built once (see crm/customers/card.py); its parameters
+    are customer_id and as_of."""
+    return (
         select(
+            Installment.loan_id,
             Loan.status,
+            Loan.written_off_at,
             Installment.due_date,
-            cents(Installment.principal - Installment.principal_paid),
-            unpaid_cents(),
+            Installment.paid_on,
+            cents(Installment.principal - Installment.principal_paid).label("principal_cents"),
+            unpaid_cents().label("owed_cents"),
         )
         .select_from(Loan)
         .join(Installment, Installment.loan_id == Loan.id)
         # The status is checked below, not here: with it in the WHERE clause SQLite reads the
         # whole book through ix_loans_status_oldest_unpaid_due_on instead of this customer.
-        .where(Loan.customer_id == customer_id, Installment.paid_on.is_(None))
-    ).all()
-    owed = [row for row in rows if row.status == LoanStatus.ACTIVE]
+        .where(
+            Loan.customer_id == bindparam("customer_id"),
+            or_(
+                Installment.paid_on.is_(None),
+                and_(
+                    Installment.due_date < bindparam("as_of"),
+                    Installment.paid_on > Installment.due_date,
+                ),
+            ),
+        )
+        .order_by(Installment.loan_id, Installment.number)
+    )
+
+
+def position_on(schedule: Iterable[Row], as_of: date) -> CustomerPosition:
+    """The customer's position on `as_of`, added up from their `customer_schedule` rows: the
+    installments not fully paid of their active loans."""
+    owed = [row for row in schedule if row.paid_on is None and row.status == LoanStatus.ACTIVE]
     upcoming = [row for row in owed if row.due_date >= as_of]
     next_on = min((row.due_date for row in upcoming), default=None)
     return CustomerPosition(
         as_of=as_of,
-        outstanding_principal=from_cents(sum(row[2] for row in owed)),
-        overdue_amount=from_cents(sum(row[3] for row in owed if row.due_date < as_of)),
+        outstanding_principal=from_cents(sum(row.principal_cents for row in owed)),
+        overdue_amount=from_cents(sum(row.owed_cents for row in owed if row.due_date < as_of)),
         oldest_unpaid_due_on=min((row.due_date for row in owed), default=None),
         next_due_on=next_on,
-        next_due_amount=from_cents(sum(row[3] for row in upcoming if row.due_date == next_on)),
-    )
-
-
-@dataclass(frozen=True)
-class CustomerSummary:
-    """The card's summary strip: the loans' position and the collector's latest."""
-
-    position: CustomerPosition
-    last_contact: Interaction | None
-    #: The latest promise to pay still open on the day.
-    open_promise: PromiseRow | None
-    #: The open task due first about the customer.
-    next_task: Task | None
-
-
-def customer_summary(session: Session, customer_id: int, as_of: date) -> CustomerSummary:
-    """The customer's summary on `as_of`: four queries, whatever the data."""
-    return CustomerSummary(
-        position=customer_position(session, customer_id, as_of),
-        last_contact=last_contacts(session, [customer_id]).get(customer_id),
-        open_promise=open_promises(session, as_of, customer_ids=[customer_id]).get(customer_id),
-        next_task=next_tasks(session, customer_ids=[customer_id]).get(customer_id),
+        next_due_amount=from_cents(
+            sum(row.owed_cents for row in upcoming if row.due_date == next_on)
+        ),
     )
