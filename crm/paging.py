@@ -7,6 +7,8 @@ those rows with everything the page shows. Page 4 000 of the customers then cost
 page 1 does, where OFFSET would build (and join) the 99 975 rows before it.
 """
 
+from collections.abc import Callable
+
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import ColumnElement, Select, func, inspect, select
@@ -60,6 +62,20 @@ def paginate(
         )
     return CappedPagination(
         select=statement, session=db.session(), page=page_number(), per_page=per_page()
+    )
+
+
+def paginate_picked(rows: Callable[[int, int], Select], *, count_of: Select) -> Pagination:
+    """PER_PAGE rows of `rows(limit, offset)`, a statement that applies the page's LIMIT and
+    OFFSET itself, and so can pick the page's rows before it works out their columns
+    (crm.loans.queries.overdue.overdue_queue); `count_of` gives the total, as for paginate().
+    """
+    return PickedPagination(
+        rows=rows,
+        session=db.session(),
+        page=page_number(),
+        per_page=per_page(),
+        count_of=count_of,
     )
 
 
@@ -161,3 +177,11 @@ class CountedPagination(LatePagination):
     def _count_rows(self) -> int:
         rows = self._query_args["count_of"].order_by(None).subquery()
         return self._query_args["session"].execute(select(func.count()).select_from(rows)).scalar()
+
+
+class PickedPagination(CountedPagination):
+    """A counted page whose statement takes the page's LIMIT and OFFSET as arguments."""
+
+    def _query_items(self) -> list:
+        statement = self._query_args["rows"](self.per_page, self._query_offset)
+        return list(self._query_args["session"].scalars(statement))

@@ -3,12 +3,15 @@ promise to pay and what was paid towards it, the next open task, and the next ac
 
 Each is a correlated subquery on an indexed key (interactions by customer and time, by loan;
 tasks by loan and customer; payments by loan), so that the queue stays one statement and a
-page costs the same whatever the number of contacts and tasks.
+page costs the same whatever the number of contacts and tasks. The queue works them out for
+the rows of its page only (crm.loans.queries.overdue); what it sorts and filters every
+overdue loan by is read in other ways: planned_on() adds up the open tasks and promises
+once, and the filters are conditions on the loan alone.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from crm.contacts.queries import counted_payments
@@ -27,17 +30,19 @@ def last_contact(column: ColumnElement) -> ColumnElement:
     )
 
 
-def latest_promise_id() -> ColumnElement[int]:
-    """The id of the loan's latest promise to pay."""
+def latest_promise_id(loan_id: ColumnElement[int] = Loan.id) -> ColumnElement[int]:
+    """The id of the latest promise to pay about the loan `loan_id`."""
     return (
         select(Interaction.id)
         .where(
-            Interaction.loan_id == Loan.id,
+            Interaction.loan_id == loan_id,
             Interaction.outcome == ContactOutcome.PROMISED_TO_PAY,
         )
         .order_by(Interaction.created_at.desc(), Interaction.id.desc())
         .limit(1)
         .scalar_subquery()
+        # The loan may be two levels up, as in broken_promise().
+        .correlate_except(Interaction)
     )
 
 
@@ -45,29 +50,34 @@ def latest_promise_id() -> ColumnElement[int]:
 promise = aliased(Interaction, name="promise")
 
 
-def promise_paid_cents(as_of: date) -> ColumnElement[int]:
-    """What the loan's payments pay towards its latest promise by `as_of`, in cents."""
+def promise_paid_cents(as_of: date, of: type[Interaction] = promise) -> ColumnElement[int]:
+    """What the loan's payments pay towards the promise `of` by `as_of`, in cents."""
     return (
         select(func.coalesce(func.sum(cents(Payment.amount)), 0))
-        .where(counted_payments(promise, as_of))
+        .where(counted_payments(of, as_of))
         .scalar_subquery()
     )
 
 
+def _unpaid(as_of: date, of: type[Interaction]) -> ColumnElement[bool]:
+    """The payments by `as_of` fall short of the promise `of`."""
+    return promise_paid_cents(as_of, of) < cents(of.promise_amount)
+
+
 def broken_promise(as_of: date) -> ColumnElement[bool]:
-    """The latest promise's date passed before `as_of` without the payments reaching it."""
-    return and_(
-        promise.promise_due_on < as_of,
-        promise_paid_cents(as_of) < cents(promise.promise_amount),
+    """The loan's latest promise's date passed before `as_of` without the payments reaching
+    it: a condition on the loan alone, so that a page and its count need no join for it."""
+    latest = aliased(Interaction, name="latest_promise")
+    return exists().where(
+        latest.id == latest_promise_id(),
+        latest.promise_due_on < as_of,
+        _unpaid(as_of, latest),
     )
 
 
 def open_promise_due_on(as_of: date) -> ColumnElement[date]:
     """The latest promise's date while it is open on `as_of`; NULL otherwise."""
-    is_open = and_(
-        promise.promise_due_on >= as_of,
-        promise_paid_cents(as_of) < cents(promise.promise_amount),
-    )
+    is_open = and_(promise.promise_due_on >= as_of, _unpaid(as_of, promise))
     return case((is_open, promise.promise_due_on))
 
 
@@ -105,6 +115,32 @@ def next_action_on(as_of: date) -> ColumnElement[date]:
     )
 
 
+def planned_on(as_of: date) -> Select:
+    """next_action_on() of every loan with something planned, as (loan_id, next_action_on)
+    rows: the earliest of its open tasks, of its customer's open tasks with no loan named,
+    and of its latest promise's date while that promise is open. Read from the open tasks
+    and the promises not yet due, a few rows whatever the size of the book, where
+    next_action_on() would look up every overdue loan's task and promise one by one."""
+    customer_loan = aliased(Loan, name="customer_loan")
+    latest = aliased(Interaction, name="open_promise")
+    open_task = Task.done_at.is_(None)
+    dates = union_all(
+        select(Task.loan_id, Task.due_on).where(open_task, Task.loan_id.is_not(None)),
+        select(customer_loan.id, Task.due_on)
+        .join(customer_loan, customer_loan.customer_id == Task.customer_id)
+        .where(open_task, Task.loan_id.is_(None)),
+        select(latest.loan_id, latest.promise_due_on).where(
+            latest.outcome == ContactOutcome.PROMISED_TO_PAY,
+            latest.promise_due_on >= as_of,
+            latest.id == latest_promise_id(latest.loan_id),
+            _unpaid(as_of, latest),
+        ),
+    ).subquery("planned_dates")
+    return select(dates.c.loan_id, func.min(dates.c.due_on).label("next_action_on")).group_by(
+        dates.c.loan_id
+    )
+
+
 def contacted_since(moment: datetime) -> ColumnElement[bool]:
     """The customer was contacted at `moment` or later."""
     return exists().where(
@@ -139,7 +175,8 @@ def join(statement: Select) -> Select:
 def filters(
     as_of: date, not_contacted_since: datetime | None, promise_broken: bool
 ) -> list[ColumnElement[bool]]:
-    """Conditions for "no contact since" (a moment) and "the latest promise is broken"."""
+    """Conditions on the loan for "no contact since" (a moment) and "the latest promise is
+    broken"."""
     conditions = []
     if not_contacted_since is not None:
         conditions.append(~contacted_since(not_contacted_since))

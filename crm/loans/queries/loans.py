@@ -104,15 +104,21 @@ def _filter_conditions(filters: LoanFilters) -> list[ColumnElement[bool]]:
     if filters.created_until is not None:
         conditions.append(Loan.created_at < filters.created_until)
     if filters.manager_id is not None:
-        # Checked per loan while the list's order is walked: a manager's customers have many
-        # loans, and gathering them all to sort them costs more than finding a page of them.
-        # Correlated on the loan only: sorted by name, the list joins the customers too, and
-        # the subquery must keep its own.
-        managed = select(Customer.id).where(
-            Customer.id == Loan.customer_id, Customer.manager_id == filters.manager_id
-        )
-        conditions.append(managed.correlate(Loan).exists())
+        conditions.append(managed_by(filters.manager_id))
     return conditions
+
+
+def managed_by(manager_id: int) -> ColumnElement[bool]:
+    """The loan's customer is `manager_id`'s.
+
+    Checked per loan while a list's order is walked: a manager's customers have many loans,
+    and gathering them all to sort them costs more than finding a page of them. Correlated
+    on the loan only: sorted by name, the loans list joins the customers too, and the
+    subquery must keep its own."""
+    managed = select(Customer.id).where(
+        Customer.id == Loan.customer_id, Customer.manager_id == manager_id
+    )
+    return managed.correlate(Loan).exists()
 
 
 def loans_list(filters: LoanFilters | None = None, sort: str = DEFAULT_SORT) -> Select:

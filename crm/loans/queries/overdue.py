@@ -5,25 +5,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Bundle, Session, aliased
 
 from crm.clock import lender_today
 from crm.lending.delinquency import BUCKET_DAYS, Bucket, bucket_for
 from crm.lending.promises import Promise, PromiseState, promise_state
 from crm.loans.queries import follow_up
-from crm.loans.queries.portfolio import (
-    from_cents,
-    is_overdue,
-    overdue_installments,
-    unpaid_cents,
-)
+from crm.loans.queries.loans import managed_by
+from crm.loans.queries.portfolio import from_cents, is_overdue, unpaid_cents
 from crm.models import ContactOutcome, Customer, Installment, Loan, User
 from crm.models.customer import person_name
-
-#: Due dates are a month apart, so an overdue loan's next installment (if any) falls due
-#: within this many days after any day: the queue looks no further for it.
-NEXT_DUE_WITHIN = timedelta(days=31)
 
 
 @dataclass(frozen=True)
@@ -97,8 +89,19 @@ class _OverdueRows(Bundle):
         return make
 
 
-#: ?sort= values of the queue; the leading minus means the largest (latest) first.
-SORTS = ("-dpd", "dpd", "-amount", "amount", "next", "-next")
+#: ?sort= values of the queue (the leading minus means the largest or latest first), each
+#: with its keys as (name, descending), the first first: the oldest unpaid due date, the
+#: overdue amount, the next action's date and whether there is none (`unplanned`). The loan
+#: id breaks the ties that are left.
+SORT_KEYS = {
+    "-dpd": (("oldest_unpaid_due_on", False), ("overdue_cents", True)),
+    "dpd": (("oldest_unpaid_due_on", True), ("overdue_cents", False)),
+    "-amount": (("overdue_cents", True), ("oldest_unpaid_due_on", False)),
+    "amount": (("overdue_cents", False), ("oldest_unpaid_due_on", True)),
+    "next": (("unplanned", False), ("next_action_on", False), ("oldest_unpaid_due_on", False)),
+    "-next": (("unplanned", False), ("next_action_on", True), ("oldest_unpaid_due_on", False)),
+}
+SORTS = tuple(SORT_KEYS)
 DEFAULT_SORT = "-dpd"
 
 
@@ -111,24 +114,24 @@ def overdue_queue(
     as_of: date,
     *,
     sort: str = DEFAULT_SORT,
-    bucket: Bucket | None = None,
-    manager_id: int | None = None,
-    not_contacted_since: datetime | None = None,
-    promise_broken: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    **filters,
 ) -> Select:
-    """Active loans past due on `as_of`, as OverdueLoan rows, filtered and sorted.
+    """Active loans past due on `as_of`, as OverdueLoan rows, filtered (queue_filters()) and
+    sorted; `limit` rows from `offset` on (all of them by default).
 
-    One statement: the overdue amount and next due date of each loan come from a GROUP BY
-    over its installments from the oldest unpaid one to a month past `as_of`, joined in;
-    the collector's columns from correlated subqueries (crm.loans.queries.follow_up).
-    `bucket` is an overdue bucket (not CURRENT); `manager_id` is the customer's manager;
-    `not_contacted_since` keeps the loans whose customer had no contact since that moment;
-    `promise_broken` those whose latest promise is broken.
+    One statement in two steps. A subquery picks the rows by the filters and the sort's keys
+    alone: the oldest unpaid due date from the index; the overdue amount (sorted by days
+    past due, SQLite and PostgreSQL work it out only for the loans that tie on the date as
+    they walk the index); the next action's date from follow_up.planned_on(). Then the
+    columns a row shows, correlated subqueries most of them, are worked out for the rows
+    picked only, not for every overdue loan.
     """
-    loans = _queue_filters(as_of, bucket, manager_id)
-    per_loan = _per_loan(as_of, loans)
+    keys = SORT_KEYS[sort_key(sort)]
+    listed = _listed(as_of, keys, queue_filters(as_of, **filters))
+    listed = listed.limit(limit).offset(offset).subquery("listed")
     manager = aliased(User, name="manager")
-    next_action = follow_up.next_action_on(as_of)
     statement = (
         select(
             _OverdueRows(
@@ -141,42 +144,74 @@ def overdue_queue(
                 Customer.phone,
                 manager.display_name.label("manager_name"),
                 Loan.oldest_unpaid_due_on,
-                per_loan.c.overdue_cents,
+                overdue_cents(as_of).label("overdue_cents"),
                 Loan.principal_outstanding,
-                per_loan.c.next_due_on,
-                *follow_up.columns(as_of, next_action),
+                _next_due_on(as_of).label("next_due_on"),
+                *follow_up.columns(as_of, follow_up.next_action_on(as_of)),
             )
         )
-        .select_from(Loan)
-        # Outer: the queue lists exactly the loans the dashboard counts as overdue.
-        .outerjoin(per_loan, per_loan.c.loan_id == Loan.id)
+        .select_from(listed)
+        .join(Loan, Loan.id == listed.c.loan_id)
         .join(Customer, Customer.id == Loan.customer_id)
         .outerjoin(manager, manager.id == Customer.manager_id)
     )
-    statement = follow_up.join(statement).where(
-        *loans, *follow_up.filters(as_of, not_contacted_since, promise_broken)
+    order = [listed.c[key].desc() if latest else listed.c[key] for key, latest in keys]
+    return follow_up.join(statement).order_by(*order, listed.c.loan_id)
+
+
+def _listed(as_of: date, keys: tuple[tuple[str, bool], ...], filters: list) -> Select:
+    """The loans meeting `filters`, with their `keys` columns, in the order of `keys`."""
+    statement = select(Loan.id.label("loan_id")).where(*filters)
+    names = [key for key, _latest in keys]
+    columns = {"oldest_unpaid_due_on": Loan.oldest_unpaid_due_on}
+    if "overdue_cents" in names:
+        columns["overdue_cents"] = overdue_cents(as_of)
+    if "next_action_on" in names:
+        planned = follow_up.planned_on(as_of).subquery("planned")
+        statement = statement.outerjoin(planned, planned.c.loan_id == Loan.id)
+        columns["next_action_on"] = planned.c.next_action_on
+        # Loans with nothing planned come after those with a date, whichever way.
+        columns["unplanned"] = planned.c.next_action_on.is_(None)
+    labelled = {name: columns[name].label(name) for name in names}
+    statement = statement.add_columns(*labelled.values())
+    order = [labelled[key].desc() if latest else labelled[key] for key, latest in keys]
+    return statement.order_by(*order, Loan.id)
+
+
+def overdue_cents(as_of: date) -> ColumnElement[int]:
+    """The loan's overdue amount on `as_of` in cents: its installments from the oldest unpaid
+    one (those before it are paid) to `as_of`, on ix_installments_loan_id_due_date."""
+    return (
+        select(func.sum(unpaid_cents()))
+        .where(
+            Installment.loan_id == Loan.id,
+            Installment.due_date >= Loan.oldest_unpaid_due_on,
+            Installment.due_date < as_of,
+        )
+        .scalar_subquery()
     )
-    return statement.order_by(*_order(sort, per_loan, next_action), Loan.id)
 
 
-def _order(sort: str, per_loan: Subquery, next_action) -> tuple:
-    oldest_first, amount = Loan.oldest_unpaid_due_on, per_loan.c.overdue_cents
-    # Loans with nothing planned come after those with a date, whichever way.
-    unplanned = next_action.is_(None)
-    return {
-        "-dpd": (oldest_first, amount.desc()),
-        "dpd": (oldest_first.desc(), amount),
-        "-amount": (amount.desc(), oldest_first),
-        "amount": (amount, oldest_first.desc()),
-        "next": (unplanned, next_action, oldest_first),
-        "-next": (unplanned, next_action.desc(), oldest_first),
-    }[sort_key(sort)]
+def _next_due_on(as_of: date) -> ColumnElement[date]:
+    """The due date of the loan's next installment on `as_of` or later; NULL after the last."""
+    return (
+        select(func.min(Installment.due_date))
+        .where(Installment.loan_id == Loan.id, Installment.due_date >= as_of)
+        .scalar_subquery()
+    )
 
 
-def _queue_filters(
-    as_of: date, bucket: Bucket | None, manager_id: int | None
+def queue_filters(
+    as_of: date,
+    *,
+    bucket: Bucket | None = None,
+    manager_id: int | None = None,
+    not_contacted_since: datetime | None = None,
+    promise_broken: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """Conditions on the loans: overdue on `as_of`, in `bucket`, of `manager_id`'s customers."""
+    """Conditions on the loan alone: overdue on `as_of`, in `bucket` (an overdue bucket, not
+    CURRENT), of `manager_id`'s customers, its customer not contacted since
+    `not_contacted_since`, its latest promise broken (`promise_broken`)."""
     loans = [is_overdue(as_of)]
     if bucket is not None:
         low, high = BUCKET_DAYS[bucket]
@@ -184,48 +219,15 @@ def _queue_filters(
         if high is not None:
             loans.append(Loan.oldest_unpaid_due_on >= as_of - timedelta(days=high))
     if manager_id is not None:
-        loans.append(
-            Loan.customer_id.in_(select(Customer.id).where(Customer.manager_id == manager_id))
-        )
-    return loans
-
-
-def _per_loan(as_of: date, loans: list[ColumnElement[bool]]) -> Subquery:
-    """Each listed loan's overdue amount in cents and the next due date after `as_of`.
-
-    The filters go into the GROUP BY as well, so that it adds up the loans shown only.
-    """
-    overdue = Installment.due_date < as_of
-    return (
-        overdue_installments(as_of + NEXT_DUE_WITHIN, *loans)
-        .add_columns(
-            Installment.loan_id,
-            func.sum(case((overdue, unpaid_cents()), else_=0)).label("overdue_cents"),
-            func.min(case((~overdue, Installment.due_date))).label("next_due_on"),
-        )
-        .group_by(Installment.loan_id)
-        .subquery("per_loan")
-    )
+        loans.append(managed_by(manager_id))
+    return loans + follow_up.filters(as_of, not_contacted_since, promise_broken)
 
 
 def most_overdue(session: Session, as_of: date | None = None, limit: int = 10) -> list[OverdueLoan]:
     """The `limit` loans longest past due on `as_of` (default: the lender's today)."""
-    return list(session.scalars(overdue_queue(as_of or lender_today()).limit(limit)))
+    return list(session.scalars(overdue_queue(as_of or lender_today(), limit=limit)))
 
 
-def overdue_rows(
-    as_of: date,
-    *,
-    bucket: Bucket | None = None,
-    manager_id: int | None = None,
-    not_contacted_since: datetime | None = None,
-    promise_broken: bool = False,
-) -> Select:
+def overdue_rows(as_of: date, **filters) -> Select:
     """The ids of the loans overdue_queue() lists with the same filters: what its pages count."""
-    statement = select(Loan.id).select_from(Loan)
-    if promise_broken:
-        statement = follow_up.join(statement)
-    return statement.where(
-        *_queue_filters(as_of, bucket, manager_id),
-        *follow_up.filters(as_of, not_contacted_since, promise_broken),
-    )
+    return select(Loan.id).where(*queue_filters(as_of, **filters))

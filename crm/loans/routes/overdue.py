@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.lending.delinquency import BUCKET_DAYS, Bucket
 from crm.loans import bp
 from crm.loans.queries import overdue as queue
-from crm.paging import paginate
+from crm.paging import paginate_picked
 from crm.validation import parse_id
 
 #: "No contact in 7 days": the customers nobody has reached out to for this long.
@@ -25,8 +25,10 @@ def overdue():
     as_of = lender_today()
     arguments = queue_arguments()
     filters = arguments.filters()
-    page = paginate(
-        queue.overdue_queue(as_of, sort=arguments.sort, **filters),
+    page = paginate_picked(
+        lambda limit, offset: queue.overdue_queue(
+            as_of, sort=arguments.sort, limit=limit, offset=offset, **filters
+        ),
         count_of=queue.overdue_rows(as_of, **filters),
     )
     return render_template(
