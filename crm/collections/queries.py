@@ -57,7 +57,7 @@ class Reminder:
 
 def bucket_entries(session: Session, as_of: date) -> list[BucketEntry]:
     """Active loans whose current bucket began within CATCH_UP up to `as_of`: one indexed
-    range of oldest_unpaid_due_on per bucket (ix_loans_status_oldest_unpaid_due_on)."""
+    range of oldest_unpaid_due_on per bucket (ix_loans_status_oldest_unpaid_due_on_customer_id)."""
     ranges = [
         Loan.oldest_unpaid_due_on.between(
             as_of - timedelta(days=low) - CATCH_UP + timedelta(days=1),

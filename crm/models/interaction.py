@@ -62,6 +62,8 @@ class Interaction(Base):
         Index("ix_interactions_customer_id_created_at", "customer_id", "created_at"),
         # The daily run's question: which promises fell due.
         Index("ix_interactions_outcome_promise_due_on", "outcome", "promise_due_on"),
+        # A loan's latest promise, for each overdue loan (crm/loans/queries/follow_up.py).
+        Index("ix_interactions_loan_id_outcome_created_at", "loan_id", "outcome", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,14 @@ class Loan(Base):
         CheckConstraint(f"term_months >= {MIN_TERM} AND term_months <= {MAX_TERM}", "term_range"),
         CheckConstraint(f"annual_rate >= {MIN_RATE} AND annual_rate <= {MAX_RATE}", "rate_range"),
         Index("ix_loans_status_created_at", "status", "created_at"),
-        Index("ix_loans_status_oldest_unpaid_due_on", "status", "oldest_unpaid_due_on"),
+        #: The overdue loans in order of their oldest unpaid due date, with each one's customer
+        #: for the overdue queue's filters (crm/loans/queries/overdue.py), from the index alone.
+        Index(
+            "ix_loans_status_oldest_unpaid_due_on_customer_id",
+            "status",
+            "oldest_unpaid_due_on",
+            "customer_id",
+        ),
         #: The loans list sorted by amount (crm/loans/queries/loans.py SORTS).
         Index("ix_loans_amount_id", "amount", "id"),
         #: The disbursements of a range of days (crm/reports/queries/monthly.py), with their

@@ -36,6 +36,9 @@ class Installment(Base):
             "paid_within_due",
         ),
         Index("ix_installments_due_date", "due_date"),
+        #: A loan's installments from a due date on: what each loan of the overdue queue owes
+        #: and when it next pays (crm/loans/queries/overdue.py).
+        Index("ix_installments_loan_id_due_date", "loan_id", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,7 +70,8 @@ def _customer_schedule() -> Select:
         .select_from(Loan)
         .join(Installment, Installment.loan_id == Loan.id)
         # The status is checked below, not here: with it in the WHERE clause SQLite reads the
-        # whole book through ix_loans_status_oldest_unpaid_due_on instead of this customer.
+        # whole book through ix_loans_status_oldest_unpaid_due_on_customer_id instead of this
+        # customer.
         .where(
             Loan.customer_id == bindparam("customer_id"),
             or_(
