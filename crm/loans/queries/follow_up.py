@@ -1,5 +1,5 @@
 """The collector's columns of an overdue loan: the customer's last contact, the loan's latest
-promise to pay and what was paid towards it, the next open task, and the next action's date.
+promise to pay and what was paid towards it, and the next open task.
 
 Each is a correlated subquery on an indexed key (interactions by customer and time, by loan;
 tasks by loan and customer; payments by loan), so that the queue stays one statement and a
@@ -11,7 +11,7 @@ once, and the filters are conditions on the loan alone.
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from crm.contacts.queries import counted_payments
@@ -75,12 +75,6 @@ def broken_promise(as_of: date) -> ColumnElement[bool]:
     )
 
 
-def open_promise_due_on(as_of: date) -> ColumnElement[date]:
-    """The latest promise's date while it is open on `as_of`; NULL otherwise."""
-    is_open = and_(promise.promise_due_on >= as_of, _unpaid(as_of, promise))
-    return case((is_open, promise.promise_due_on))
-
-
 def next_task_id() -> ColumnElement[int]:
     """The open task due first about the loan, or about its customer with no loan named."""
     return (
@@ -102,25 +96,13 @@ def next_task_id() -> ColumnElement[int]:
 next_task = aliased(Task, name="next_task")
 
 
-def next_action_on(as_of: date) -> ColumnElement[date]:
-    """The earlier of the next task's due date and the open promise's date; NULL when
-    neither: the day the collector next has something to do about the loan."""
-    promised = open_promise_due_on(as_of)
-    task = next_task.due_on
-    return case(
-        (task.is_(None), promised),
-        (promised.is_(None), task),
-        (task < promised, task),
-        else_=promised,
-    )
-
-
 def planned_on(as_of: date) -> Select:
-    """next_action_on() of every loan with something planned, as (loan_id, next_action_on)
-    rows: the earliest of its open tasks, of its customer's open tasks with no loan named,
-    and of its latest promise's date while that promise is open. Read from the open tasks
-    and the promises not yet due, a few rows whatever the size of the book, where
-    next_action_on() would look up every overdue loan's task and promise one by one."""
+    """The next action's date (crm.loans.queries.overdue.OverdueLoan.next_action_on) of every
+    loan with something planned, as (loan_id, next_action_on) rows: the earliest of its open
+    tasks, of its customer's open tasks with no loan named, and of its latest promise's date
+    while that promise is open (crm.lending.promises: not yet due, not paid in full). Read
+    from the open tasks and the promises not yet due, a few rows whatever the size of the
+    book, where the queue's columns look up each loan's next task and promise one by one."""
     customer_loan = aliased(Loan, name="customer_loan")
     latest = aliased(Interaction, name="open_promise")
     open_task = Task.done_at.is_(None)
@@ -148,7 +130,7 @@ def contacted_since(moment: datetime) -> ColumnElement[bool]:
     )
 
 
-def columns(as_of: date, next_action: ColumnElement[date]) -> list[ColumnElement]:
+def columns(as_of: date) -> list[ColumnElement]:
     """The collector's columns of a loan, labelled as crm.loans.queries.overdue.OverdueLoan
     names them (the promise's paid amount in cents); needs join()."""
     return [
@@ -161,7 +143,6 @@ def columns(as_of: date, next_action: ColumnElement[date]) -> list[ColumnElement
         next_task.id.label("next_task_id"),
         next_task.title.label("next_task_title"),
         next_task.due_on.label("next_task_due_on"),
-        next_action.label("next_action_on"),
     ]
 
 

@@ -46,8 +46,6 @@ class OverdueLoan:
     next_task_id: int | None
     next_task_title: str | None
     next_task_due_on: date | None
-    #: The earlier of the next task's date and the open promise's date.
-    next_action_on: date | None
 
     @property
     def days_past_due(self) -> int:
@@ -63,6 +61,16 @@ class OverdueLoan:
             return None
         promise = Promise(self.promise_amount, self.promise_made_on, self.promise_due_on)
         return promise_state(promise, self.promise_paid, self.as_of)
+
+    @property
+    def next_action_on(self) -> date | None:
+        """The earlier of the next task's date and the open promise's date; None when
+        neither: the day the collector next has something to do about the loan. The queue's
+        sort by it reads the same dates in SQL (follow_up.planned_on)."""
+        dates = [self.next_task_due_on]
+        if self.promise_state is PromiseState.OPEN:
+            dates.append(self.promise_due_on)
+        return min((day for day in dates if day is not None), default=None)
 
 
 class _OverdueRows(Bundle):
@@ -147,7 +155,7 @@ def overdue_queue(
                 overdue_cents(as_of).label("overdue_cents"),
                 Loan.principal_outstanding,
                 _next_due_on(as_of).label("next_due_on"),
-                *follow_up.columns(as_of, follow_up.next_action_on(as_of)),
+                *follow_up.columns(as_of),
             )
         )
         .select_from(listed)
