@@ -64,14 +64,21 @@ def _unpaid(as_of: date, of: type[Interaction]) -> ColumnElement[bool]:
     return promise_paid_cents(as_of, of) < cents(of.promise_amount)
 
 
+#: The promise broken_promise() looks at; planned_on()'s promises and their loans. Made once:
+#: an alias of a mapped class builds its columns on first use, a good part of the time it
+#: takes to build the queue's statement.
+latest_promise = aliased(Interaction, name="latest_promise")
+open_promise = aliased(Interaction, name="open_promise")
+customer_loan = aliased(Loan, name="customer_loan")
+
+
 def broken_promise(as_of: date) -> ColumnElement[bool]:
     """The loan's latest promise's date passed before `as_of` without the payments reaching
     it: a condition on the loan alone, so that a page and its count need no join for it."""
-    latest = aliased(Interaction, name="latest_promise")
     return exists().where(
-        latest.id == latest_promise_id(),
-        latest.promise_due_on < as_of,
-        _unpaid(as_of, latest),
+        latest_promise.id == latest_promise_id(),
+        latest_promise.promise_due_on < as_of,
+        _unpaid(as_of, latest_promise),
     )
 
 
@@ -103,19 +110,17 @@ def planned_on(as_of: date) -> Select:
     while that promise is open (crm.lending.promises: not yet due, not paid in full). Read
     from the open tasks and the promises not yet due, a few rows whatever the size of the
     book, where the queue's columns look up each loan's next task and promise one by one."""
-    customer_loan = aliased(Loan, name="customer_loan")
-    latest = aliased(Interaction, name="open_promise")
     open_task = Task.done_at.is_(None)
     dates = union_all(
         select(Task.loan_id, Task.due_on).where(open_task, Task.loan_id.is_not(None)),
         select(customer_loan.id, Task.due_on)
         .join(customer_loan, customer_loan.customer_id == Task.customer_id)
         .where(open_task, Task.loan_id.is_(None)),
-        select(latest.loan_id, latest.promise_due_on).where(
-            latest.outcome == ContactOutcome.PROMISED_TO_PAY,
-            latest.promise_due_on >= as_of,
-            latest.id == latest_promise_id(latest.loan_id),
-            _unpaid(as_of, latest),
+        select(open_promise.loan_id, open_promise.promise_due_on).where(
+            open_promise.outcome == ContactOutcome.PROMISED_TO_PAY,
+            open_promise.promise_due_on >= as_of,
+            open_promise.id == latest_promise_id(open_promise.loan_id),
+            _unpaid(as_of, open_promise),
         ),
     ).subquery("planned_dates")
     return select(dates.c.loan_id, func.min(dates.c.due_on).label("next_action_on")).group_by(

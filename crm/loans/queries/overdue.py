@@ -113,6 +113,10 @@ SORTS = tuple(SORT_KEYS)
 DEFAULT_SORT = "-dpd"
 
 
+#: The customer's manager, joined by overdue_queue(); made once, as follow_up's aliases are.
+manager = aliased(User, name="manager")
+
+
 def sort_key(value: str | None) -> str:
     """The ?sort= value if it is one we know, otherwise the default (most overdue first)."""
     return value if value in SORTS else DEFAULT_SORT
@@ -139,7 +143,6 @@ def overdue_queue(
     keys = SORT_KEYS[sort_key(sort)]
     listed = _listed(as_of, keys, queue_filters(as_of, **filters))
     listed = listed.limit(limit).offset(offset).subquery("listed")
-    manager = aliased(User, name="manager")
     statement = (
         select(
             _OverdueRows(
@@ -152,7 +155,7 @@ def overdue_queue(
                 Customer.phone,
                 manager.display_name.label("manager_name"),
                 Loan.oldest_unpaid_due_on,
-                overdue_cents(as_of).label("overdue_cents"),
+                _overdue_cents(as_of).label("overdue_cents"),
                 Loan.principal_outstanding,
                 _next_due_on(as_of).label("next_due_on"),
                 *follow_up.columns(as_of),
@@ -173,7 +176,7 @@ def _listed(as_of: date, keys: tuple[tuple[str, bool], ...], filters: list) -> S
     names = [key for key, _latest in keys]
     columns = {"oldest_unpaid_due_on": Loan.oldest_unpaid_due_on}
     if "overdue_cents" in names:
-        columns["overdue_cents"] = overdue_cents(as_of)
+        columns["overdue_cents"] = _overdue_cents(as_of)
     if "next_action_on" in names:
         planned = follow_up.planned_on(as_of).subquery("planned")
         statement = statement.outerjoin(planned, planned.c.loan_id == Loan.id)
@@ -186,7 +189,7 @@ def _listed(as_of: date, keys: tuple[tuple[str, bool], ...], filters: list) -> S
     return statement.order_by(*order, Loan.id)
 
 
-def overdue_cents(as_of: date) -> ColumnElement[int]:
+def _overdue_cents(as_of: date) -> ColumnElement[int]:
     """The loan's overdue amount on `as_of` in cents: its installments from the oldest unpaid
     one (those before it are paid) to `as_of`, on ix_installments_loan_id_due_date."""
     return (
