@@ -46,9 +46,9 @@ def paginate(
 
     `capped` counts at most COUNT_LIMIT rows (CappedPagination): for lists of a table that
     grows without end, such as the loans. `count_of` is counted instead of `statement`: the
-    same rows without the costly columns a page shows (CountedPagination).
+    same rows without the costly columns a page shows (CountedPagination), capped or not.
     """
-    if count_of is not None:
+    if count_of is not None and not capped:
         return CountedPagination(
             select=statement,
             session=db.session(),
@@ -61,7 +61,11 @@ def paginate(
             select=statement, session=db.session(), page=page_number(), per_page=per_page()
         )
     return CappedPagination(
-        select=statement, session=db.session(), page=page_number(), per_page=per_page()
+        select=statement,
+        session=db.session(),
+        page=page_number(),
+        per_page=per_page(),
+        count_of=count_of,
     )
 
 
@@ -158,8 +162,10 @@ class CappedPagination(LatePagination):
     more: bool = False
 
     def _count_rows(self) -> int:
-        statement = self._query_args["select"].options(lazyload("*")).order_by(None)
-        rows = statement.limit(COUNT_LIMIT + 1).subquery()
+        statement = self._query_args["count_of"]
+        if statement is None:
+            statement = self._query_args["select"].options(lazyload("*"))
+        rows = statement.order_by(None).limit(COUNT_LIMIT + 1).subquery()
         total = self._query_args["session"].execute(select(func.count()).select_from(rows))
         total = total.scalar()
         self.more = total > COUNT_LIMIT

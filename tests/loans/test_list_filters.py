@@ -9,6 +9,7 @@ import pytest
 from crm import paging
 from crm.extensions import db
 from crm.lending.status import LoanStatus
+from crm.loans.queries.loans import LoanFilters, loan_rows, loans_list
 from tests import bulk, factories
 
 START = datetime(2025, 5, 1, 10, 0, tzinfo=UTC)
@@ -201,3 +202,32 @@ def test_filtered_query_count_does_not_grow(staff_client, count_queries, argumen
     with count_queries() as large:
         assert staff_client.get(f"/loans/?{arguments}").status_code == 200
     assert small.count == large.count
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"query": "Бонд"},
+        {"query": "0501110002"},
+        {"query": "#1"},
+        {"status": LoanStatus.PENDING},
+        {"created_from": START + timedelta(days=1)},
+        {"manager_id": "mine"},
+        {"manager_id": "mine", "query": "ащ"},
+        {"manager_id": "mine", "created_until": START + timedelta(days=2)},
+    ],
+)
+def test_what_the_pages_count_is_what_the_list_lists(manager, loans, chosen):
+    for name in ("Бондар", "Ващенко"):
+        loans[name].customer.manager = manager
+    loans["Антоненко"].customer.manager = factories.UserFactory()
+    db.session.commit()
+    if chosen.get("manager_id") == "mine":
+        chosen = {**chosen, "manager_id": manager.id}
+    filters = LoanFilters(**chosen)
+
+    listed = [loan.id for loan in db.session.scalars(loans_list(filters))]
+    counted = db.session.scalars(loan_rows(filters)).all()
+
+    assert sorted(counted) == sorted(listed)

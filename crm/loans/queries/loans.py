@@ -2,7 +2,7 @@
 loads with a loan."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, case, func, select, union
@@ -88,6 +88,20 @@ def loans_found(query: str | None) -> ColumnElement[bool] | None:
             select(listed.id).where(listed.id == number),
             select(listed.id).where(listed.customer_id.in_(select(Customer.id).where(*customers))),
         )
+    )
+
+
+def loan_rows(filters: LoanFilters) -> Select:
+    """The ids of the loans loans_list() lists with `filters`: what its pages count.
+
+    Without the joined customer and product a page shows; and the "my customers" filter goes
+    from the manager's customers to their loans, both by index, where a page checks each
+    loan in its order (managed_by): the count follows no order and stops at its cap."""
+    statement = select(Loan.id).where(*_filter_conditions(replace(filters, manager_id=None)))
+    if filters.manager_id is None:
+        return statement
+    return statement.join(Customer, Customer.id == Loan.customer_id).where(
+        Customer.manager_id == filters.manager_id
     )
 
 

@@ -32,7 +32,13 @@ from crm.loans.forms import (
     WithdrawLoanForm,
     WriteOffForm,
 )
-from crm.loans.queries.loans import LoanFilters, loan_detail_options, loans_list, sort_key
+from crm.loans.queries.loans import (
+    LoanFilters,
+    loan_detail_options,
+    loan_rows,
+    loans_list,
+    sort_key,
+)
 from crm.loans.queries.servicing import loan_servicing, schedule_preview
 from crm.loans.services import lifecycle, payments
 from crm.mine import mine_manager_id
@@ -52,7 +58,7 @@ MIN_YEAR = 1900
 def index():
     filters = loan_filters()
     sort = sort_key(request.args.get("sort"))
-    page = paginate(loans_list(filters, sort), capped=True)
+    page = paginate(loans_list(filters, sort), capped=True, count_of=loan_rows(filters))
     return render_template(
         "loans/index.html",
         page=page,
