@@ -108,14 +108,14 @@ def page_table(results, healthz_rps: float, queries: dict[str, int]) -> list[str
         lines.append(
             f"| {label} | `{path}` | {load.rps:,.0f} | {load.p50_ms:.1f} ms | "
             f"{load.p90_ms:.1f} ms | {load.p99_ms:.1f} ms | {load.rps / healthz_rps:.0%} | "
-            f"{cpu_ms:.2f} ms | {queries.get(path, '—')} | {bad} |"
+            f"{cpu_ms:.2f} ms | {queries.get(label, '—')} | {bad} |"
         )
     return lines
 
 
 def query_counts(app, email, pages) -> dict[str, int]:
     """SQL statements per request of each page, through the test client (bench/run.py)."""
-    return {run.url: run.queries for run in time_pages(app, 2, email, pages)}
+    return {run.label: run.queries for run in time_pages(app, 2, email, pages)}
 
 
 def run_pages(args, app, scratch, password) -> list[str]:
