@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.demo.bulk import advance_id_sequence, bulk_insert, next_id
+from crm.demo.bulk import advance_id_sequence, bulk_insert, bulk_page_cache, next_id
 from crm.demo.drawing import CustomerGenerator
 from crm.demo.follow_up import FollowUpDrawer
 from crm.demo.servicing import Servicer
@@ -196,7 +196,8 @@ def load_demo(
     # Ids are handed out here, so rows can point at each other without reading ids back.
     first_ids = {name: next_id(session, model) for name, model in OWN_ID_TABLES.items()}
     drawing = _Drawing(session, now, staff, products, first_ids)
-    _add_customers_and_loans(session, drawing, customers, summary)
+    with bulk_page_cache(session):
+        _add_customers_and_loans(session, drawing, customers, summary)
     if customers:
         _add_customer_login(session, first_ids["customer"], password_hash)
     session.flush()
