@@ -15,5 +15,6 @@ ready-made, and the customers' search terms are rows of their own.
 - `drawing`: customers and their loans as rows;
 - `servicing`: the started loans' installments, payments and allocations;
 - `bulk`: writing rows with one executemany of the driver, and the id helpers;
+- `ahead`: drawing the next chunk in a second process while the last one is written;
 - `load`: `load_demo` itself, the demo logins and the summary it prints.
 """

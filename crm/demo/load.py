@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from itertools import count
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Dialect, func, select
 from sqlalchemy.orm import Session
 
-from crm.demo.bulk import advance_id_sequence, bulk_insert, bulk_page_cache, next_id
+from crm.demo.ahead import made_ahead
+from crm.demo.bulk import advance_id_sequence, bulk_page_cache, bulk_statement, next_id
 from crm.demo.drawing import CustomerGenerator
 from crm.demo.follow_up import FollowUpDrawer
 from crm.demo.servicing import Servicer
@@ -234,18 +236,20 @@ def _add_staff_and_products(
 def _add_customers_and_loans(
     session: Session, drawing: _Drawing, customers: int, summary: DemoSummary
 ) -> None:
-    """Insert the drawn rows a chunk at a time, counting them into `summary`, then move
-    PostgreSQL's id sequences past the ids handed out."""
-    for chunk_start in range(0, customers, CHUNK_SIZE):
-        chunk = range(chunk_start, min(chunk_start + CHUNK_SIZE, customers))
-        rows = drawing.rows(chunk, customers)
-        for model, model_rows in rows.items():
-            bulk_insert(session, model, model_rows)
-        summary.loans_by_status.update(row["status"] for row in rows[Loan])
-        summary.installments += len(rows[Installment])
-        summary.payments += len(rows[Payment])
-        summary.contacts += len(rows[Interaction])
-        summary.tasks += len(rows[Task])
+    """Insert the drawn rows a chunk at a time, each drawn in a second process while the one
+    before goes in (crm.demo.ahead), counting them into `summary`; then move PostgreSQL's id
+    sequences past the ids handed out."""
+    connection = session.connection()
+    starts = range(0, customers, CHUNK_SIZE)
+    chunks = [range(start, min(start + CHUNK_SIZE, customers)) for start in starts]
+    for chunk in made_ahead(partial(drawing.chunk, connection.dialect, customers), chunks):
+        for statement, params in chunk.inserts:
+            connection.exec_driver_sql(statement, params)
+        summary.loans_by_status.update(chunk.loans_by_status)
+        summary.installments += chunk.counts[Installment]
+        summary.payments += chunk.counts[Payment]
+        summary.contacts += chunk.counts[Interaction]
+        summary.tasks += chunk.counts[Task]
     for model in OWN_ID_TABLES.values():
         advance_id_sequence(session, model)
 
@@ -271,6 +275,18 @@ def _taken_values(session: Session) -> dict[str, set[str]]:
         name: set(session.scalars(select(column).where(column.is_not(None))))
         for name, column in columns.items()
     }
+
+
+@dataclass(frozen=True)
+class _DrawnChunk:
+    """A chunk of customers as made in the second process: what goes to the database, and
+    what the summary counts."""
+
+    #: (INSERT statement, parameters of its executemany), each table after those it points at.
+    inserts: list[tuple[str, list]]
+    loans_by_status: Counter
+    #: Rows by model.
+    counts: dict[type, int]
 
 
 class _Drawing:
@@ -325,6 +341,20 @@ class _Drawing:
             Interaction: interaction_rows,
             Task: task_rows,
         }
+
+    def chunk(self, dialect: Dialect, total: int, numbers: range) -> _DrawnChunk:
+        """The INSERTs of the customers numbered `numbers` of `total`, ready for the driver,
+        and the counts the summary takes from them."""
+        rows = self.rows(numbers, total)
+        return _DrawnChunk(
+            inserts=[
+                bulk_statement(dialect, model, model_rows)
+                for model, model_rows in rows.items()
+                if model_rows
+            ],
+            loans_by_status=Counter(row["status"] for row in rows[Loan]),
+            counts={model: len(model_rows) for model, model_rows in rows.items()},
+        )
 
     def _service(self, loan: dict, manager_id: int | None, *, showcase: bool) -> None:
         if loan["disbursed_on"] is None:
