@@ -8,6 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from itertools import accumulate
 
 from crm.clock import lender_date
@@ -52,6 +53,8 @@ ENDED = (LoanStatus.FINISHED, LoanStatus.WRITTEN_OFF)
 STARTED = (LoanStatus.ACTIVE, *ENDED)
 
 
+# Names repeat (a few dozen of each kind): each is romanised once.
+@cache
 def romanise(word: str) -> str:
     word = word.lower()
     return "".join(
