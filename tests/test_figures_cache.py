@@ -10,6 +10,8 @@ import pytest
 import redis
 
 from crm import create_app
+from crm.audit.context import Stamp
+from crm.audit.recorder import add_event
 from crm.extensions import db
 from crm.figures_cache import kept
 from crm.models import PortfolioMonthEnd
@@ -60,6 +62,22 @@ def test_after_a_change_the_figures_lag_at_most_max_age(app, clock):
     after = kept(db.session, "k", compute).figures
 
     assert (within, after) == (1, 2)
+
+
+def test_within_max_age_a_readers_own_change_is_seen_at_once(app, clock, manager):
+    app.config["FIGURES_MAX_AGE"] = 60
+    compute = Counted()
+    kept(db.session, "k", compute, reader_id=manager.id)
+    factories.CustomerFactory()  # someone else's change (no actor: a test's)
+    others = kept(db.session, "k", compute, reader_id=manager.id).figures
+    stamp = Stamp(actor_id=manager.id, actor=manager.email, command=None, ip=None, request_id=None)
+    add_event(db.session, action="test", entity="test", facts={}, stamp=stamp)
+    db.session.commit()
+
+    clock.advance(seconds=1)
+    own = kept(db.session, "k", compute, reader_id=manager.id).figures
+
+    assert (others, own) == (1, 2)
 
 
 def test_computing_the_month_ends_again_is_a_change(app):

@@ -54,11 +54,12 @@ def compute(session: Session, today: date, manager_id: int | None) -> DashboardF
 
 
 def dashboard_figures(
-    session: Session, today: date, manager_id: int | None
+    session: Session, today: date, manager_id: int | None, reader_id: int | None = None
 ) -> Kept[DashboardFigures]:
     return kept(
         session,
         f"dashboard:{today.isoformat()}:{manager_id or 'all'}",
         lambda: compute(session, today, manager_id),
         derived=(PortfolioMonthEnd.computed_at,),
+        reader_id=reader_id,
     )

@@ -2,6 +2,7 @@ from datetime import date
 
 from flask import render_template
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -43,11 +44,13 @@ def dashboard_page(session: Session, today: date, manager_id: int | None) -> Kep
     page around it."""
     language = str(get_locale() or "en")
     key = f"dashboard-page:{today.isoformat()}:{manager_id or 'all'}:{language}"
-    return kept(session, key, lambda: render_content(session, today, manager_id))
+    return kept(
+        session, key, lambda: render_content(session, today, manager_id), reader_id=current_user.id
+    )
 
 
 def render_content(session: Session, today: date, manager_id: int | None) -> str:
-    figures = dashboard_figures(session, today, manager_id)
+    figures = dashboard_figures(session, today, manager_id, reader_id=current_user.id)
     return render_template(
         "dashboard/_content.html",
         mine=manager_id is not None,

@@ -154,6 +154,9 @@ def live_env(tmp_path_factory) -> dict[str, str]:
         "CRM_CONFIG": "development",
         # Random: a key written in the code is refused (crm/secret_key.py).
         "SECRET_KEY": secrets.token_urlsafe(32),
+        # The flows check that one user's change reaches another's dashboard; how long kept
+        # figures may lag behind is tests/test_figures_cache.py's.
+        "FIGURES_MAX_AGE": "0",
     }
 
 
