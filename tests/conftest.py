@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import redis
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
@@ -27,6 +28,11 @@ from crm.models import Product, Role, User
 from crm.models.audit import APPEND_ONLY
 from tests import factories
 from tests.factories import PASSWORD
+
+#: The Redis the tests that need one use (.ci/run starts it), and one nothing answers on.
+REDIS_URL = "redis://127.0.0.1:6379/15"
+#: Nothing listens on port 1: connections are refused at once, as with a Redis that is down.
+REDIS_DOWN_URL = "redis://127.0.0.1:1/15"
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -271,3 +277,17 @@ def security_log(caplog) -> Callable[..., list[dict]]:
         return [line for line in lines if name is None or line["event"] == name]
 
     return _events
+
+
+@pytest.fixture(scope="session")
+def redis_store() -> Iterator[redis.Redis]:
+    """A connection to REDIS_URL; the test is skipped without a Redis, and fails on CI."""
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Redis answers on 127.0.0.1:6379 (.ci/run starts one)")
+        pytest.skip("no Redis on 127.0.0.1:6379 (redis-server, or run .ci/run)")
+    yield connection
+    connection.close()

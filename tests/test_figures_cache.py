@@ -1,7 +1,6 @@
 """Kept figures (crm/figures_cache.py): served while the data is unchanged, recomputed after a
 change (at most FIGURES_MAX_AGE seconds later), and never an error when Redis is away."""
 
-import os
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -16,7 +15,7 @@ from crm.extensions import db
 from crm.figures_cache import kept
 from crm.models import PortfolioMonthEnd
 from tests import factories
-from tests.auth.test_limits_redis import REDIS_DOWN_URL, REDIS_URL
+from tests.conftest import REDIS_DOWN_URL, REDIS_URL
 from tests.dashboard.test_routes import stat
 
 
@@ -99,24 +98,17 @@ def test_computing_the_month_ends_again_is_a_change(app):
 
 
 @pytest.fixture
-def redis_store() -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Redis answers on 127.0.0.1:6379 (.ci/run starts one)")
-        pytest.skip("no Redis on 127.0.0.1:6379")
+def figures_keys(redis_store) -> Iterator[redis.Redis]:
+    """redis_store, without the kept figures of these tests before and after each."""
 
     def forget() -> None:
-        keys = list(connection.scan_iter(match="crm:figures:test-*"))
+        keys = list(redis_store.scan_iter(match="crm:figures:test-*"))
         if keys:
-            connection.delete(*keys)
+            redis_store.delete(*keys)
 
     forget()
-    yield connection
+    yield redis_store
     forget()
-    connection.close()
 
 
 def figures_in(config_class, redis_url: str, key: str, compute: Counted) -> int:
@@ -130,12 +122,12 @@ def figures_in(config_class, redis_url: str, key: str, compute: Counted) -> int:
             db.engine.dispose()
 
 
-def test_workers_sharing_redis_compute_once(app, config_class, redis_store):
+def test_workers_sharing_redis_compute_once(app, config_class, figures_keys):
     compute = Counted()
     results = [figures_in(config_class, REDIS_URL, "test-shared", compute) for _ in range(2)]
 
     assert results == [1, 1]
-    assert redis_store.exists("crm:figures:test-shared")
+    assert figures_keys.exists("crm:figures:test-shared")
 
 
 def test_with_redis_down_the_figures_are_computed(app, config_class):

@@ -7,35 +7,17 @@ counters it made.
 """
 
 import hashlib
-import os
 import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-import redis
 
 from crm import create_app
 from crm.extensions import db
-from tests.conftest import PASSWORD, RollbackClient
+from tests.conftest import PASSWORD, REDIS_DOWN_URL, REDIS_URL, RollbackClient
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-#: Nothing listens on port 1: connections are refused at once, as with a Redis that is down.
-REDIS_DOWN_URL = "redis://127.0.0.1:1/15"
 ACCOUNT_LIMIT = 10
 WRONG_PASSWORD = "wrong-password"
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Redis answers on 127.0.0.1:6379 (.ci/run starts one)")
-        pytest.skip("no Redis on 127.0.0.1:6379 (redis-server, or run .ci/run)")
-    yield connection
-    connection.close()
 
 
 @pytest.fixture
@@ -46,7 +28,7 @@ def unique() -> dict[str, str]:
 
 
 @pytest.fixture
-def counters(store, unique) -> Iterator[Callable[[], list[bytes]]]:
+def counters(redis_store, unique) -> Iterator[Callable[[], list[bytes]]]:
     """`counters()`: the Redis keys holding this test's counts (found by its account and its
     address); they are deleted after the test."""
     digest = hashlib.sha256(unique["email"].encode()).hexdigest()
@@ -54,14 +36,14 @@ def counters(store, unique) -> Iterator[Callable[[], list[bytes]]]:
     def ours() -> list[bytes]:
         return [
             key
-            for key in store.scan_iter(match="LIMITS:LIMITER/crm/*", count=1000)
+            for key in redis_store.scan_iter(match="LIMITS:LIMITER/crm/*", count=1000)
             if digest.encode() in key or unique["address"].encode() in key
         ]
 
     yield ours
     leftovers = ours()
     if leftovers:
-        store.delete(*leftovers)
+        redis_store.delete(*leftovers)
 
 
 @pytest.fixture
