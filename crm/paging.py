@@ -48,19 +48,13 @@ def paginate(
     grows without end, such as the loans. `count_of` is counted instead of `statement`: the
     same rows without the costly columns a page shows (CountedPagination), capped or not.
     """
-    if count_of is not None and not capped:
-        return CountedPagination(
-            select=statement,
-            session=db.session(),
-            page=page_number(),
-            per_page=per_page(),
-            count_of=count_of,
-        )
-    if not capped:
-        return LatePagination(
-            select=statement, session=db.session(), page=page_number(), per_page=per_page()
-        )
-    return CappedPagination(
+    if capped:
+        kind = CappedPagination
+    elif count_of is not None:
+        kind = CountedPagination
+    else:
+        kind = LatePagination
+    return kind(
         select=statement,
         session=db.session(),
         page=page_number(),
@@ -89,6 +83,8 @@ class LatePagination(SelectPagination):
     is read like the first."""
 
     _total: int | None = None
+    #: Whether rows lie beyond the counted total (set by a capped count).
+    more: bool = False
 
     def _query_items(self) -> list:
         statement = self._query_args["select"]
@@ -116,7 +112,7 @@ class LatePagination(SelectPagination):
     def _counted_total(self) -> int | None:
         """The list's length; None when it is only known to be longer than COUNT_LIMIT."""
         total = self._query_count()
-        return None if getattr(self, "more", False) else total
+        return None if self.more else total
 
     def _query_count(self) -> int:
         # Counted once for the page (_page_keys) and its pager.
@@ -158,8 +154,6 @@ def _row_key(statement: Select) -> ColumnElement | None:
 class CappedPagination(LatePagination):
     """A page whose total stops at COUNT_LIMIT; `more` says there are rows beyond, and the
     pager still offers the next page while pages are full."""
-
-    more: bool = False
 
     def _count_rows(self) -> int:
         statement = self._query_args["count_of"]

@@ -17,7 +17,6 @@ the staff read times on the pages in the lender's zone too.
 import csv
 import enum
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -33,22 +32,6 @@ SEPARATOR = ";"
 LINE_END = "\r\n"
 #: Characters of CSV gathered before they are handed on to the client.
 CHUNK_SIZE = 64 * 1024
-
-#: The number formats of the columns that need one; dates and moments get openpyxl's own
-#: (yyyy-mm-dd and yyyy-mm-dd h:mm:ss).
-NUMBER_FORMATS = {Kind.MONEY: "#,##0.00", Kind.PERCENT: "0.00"}
-#: Column widths in characters, by kind; text columns widen to fit their header.
-WIDTHS = {
-    Kind.TEXT: 24,
-    Kind.INTEGER: 10,
-    Kind.MONEY: 14,
-    Kind.PERCENT: 10,
-    Kind.DATE: 12,
-    Kind.DATETIME: 17,
-}
-#: What a worksheet's name may not hold, and its longest length (Excel's rules).
-NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
-MAX_SHEET_TITLE = 31
 
 
 class FileFormat(enum.StrEnum):

@@ -5,6 +5,7 @@ it is imported with the first workbook a worker writes (crm/exports/download.py)
 the app starts.
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -18,13 +19,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from crm.exports.columns import Column, Kind, safe_text
-from crm.exports.writers import (
-    MAX_SHEET_TITLE,
-    NOT_IN_SHEET_TITLE,
-    NUMBER_FORMATS,
-    WIDTHS,
-    row_values,
-)
+from crm.exports.writers import row_values
+
+#: The number formats of the columns that need one; dates and moments get openpyxl's own
+#: (yyyy-mm-dd and yyyy-mm-dd h:mm:ss).
+NUMBER_FORMATS = {Kind.MONEY: "#,##0.00", Kind.PERCENT: "0.00"}
+#: Column widths in characters, by kind; text columns widen to fit their header.
+WIDTHS = {
+    Kind.TEXT: 24,
+    Kind.INTEGER: 10,
+    Kind.MONEY: 14,
+    Kind.PERCENT: 10,
+    Kind.DATE: 12,
+    Kind.DATETIME: 17,
+}
+#: What a worksheet's name may not hold, and its longest length (Excel's rules).
+NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_TITLE = 31
 
 
 def write_xlsx(
