@@ -99,10 +99,12 @@ def _recent_and_not_own(session: Session, entry: Kept, now: datetime, reader_id:
     the audit events after the entry's last one, a handful, read by the primary key."""
     if (now - entry.computed_at).total_seconds() >= current_app.config["FIGURES_MAX_AGE"]:
         return False
+    if reader_id is None:
+        return True
     own = select(AuditEvent.id).where(
         AuditEvent.id > (entry.version[0] or 0), AuditEvent.actor_id == reader_id
     )
-    return reader_id is None or session.scalar(own.limit(1)) is None
+    return session.scalar(own.limit(1)) is None
 
 
 def _get(store: Store, key: str) -> Kept | None:
