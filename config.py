@@ -4,6 +4,8 @@ import os
 import secrets
 from datetime import timedelta
 
+from limits import parse_many
+
 
 def _count_from_env(name: str) -> int:
     """A whole number ≥ 0 from the environment (0 when unset); anything else stops the start."""
@@ -11,6 +13,19 @@ def _count_from_env(name: str) -> int:
     if not (value.isascii() and value.isdigit()):
         raise RuntimeError(f"{name}={value!r} is not a whole number (0, 1, 2, …)")
     return int(value)
+
+
+def _limit_from_env(name: str, default: str) -> str:
+    """A rate limit in Flask-Limiter's notation ("10 per 15 minutes") from the environment, else
+    `default`; a value it cannot read stops the start rather than the first try it would count."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise RuntimeError(
+            f"{name}={value!r} is not a rate limit such as '10 per 15 minutes'"
+        ) from None
+    return value
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -87,9 +102,10 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     #: Tries of a secret (log-in; registration and password reset use the same), in
-    #: Flask-Limiter's notation. Every try counts, right or wrong.
-    GUESS_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
-    GUESS_LIMIT_PER_ADDRESS = "50 per 15 minutes"
+    #: Flask-Limiter's notation, from the environment if it sets them. Every try counts,
+    #: right or wrong.
+    GUESS_LIMIT_PER_ACCOUNT = _limit_from_env("GUESS_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    GUESS_LIMIT_PER_ADDRESS = _limit_from_env("GUESS_LIMIT_PER_ADDRESS", "50 per 15 minutes")
     #: Six-digit codes (the second factor, re-authentication) get fewer tries per account.
     CODE_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     #: Forms that e-mail a link to the address typed (registration, password reset): every

@@ -5,6 +5,9 @@ runs the same against Redis)."""
 import json
 import logging
 
+import pytest
+
+from config import _limit_from_env
 from crm.models import Role
 from tests import factories
 from tests.conftest import PASSWORD
@@ -128,3 +131,15 @@ def test_an_inactive_login_fails_with_its_reason_in_the_log(client, caplog):
     assert try_password(client, user.email, PASSWORD).status_code == 422
     (event,) = [e for e in security_events(caplog) if e["event"] == "log_in_failed"]
     assert event["reason"] == "inactive"
+
+
+def test_a_deployment_sets_the_limits_in_its_environment_and_a_wrong_one_stops_the_start(
+    monkeypatch,
+):
+    monkeypatch.setenv("GUESS_LIMIT_PER_ACCOUNT", "20 per hour")
+    assert _limit_from_env("GUESS_LIMIT_PER_ACCOUNT", "10 per 15 minutes") == "20 per hour"
+    monkeypatch.delenv("GUESS_LIMIT_PER_ACCOUNT")
+    assert _limit_from_env("GUESS_LIMIT_PER_ACCOUNT", "10 per 15 minutes") == "10 per 15 minutes"
+    monkeypatch.setenv("GUESS_LIMIT_PER_ACCOUNT", "ten a minute")
+    with pytest.raises(RuntimeError, match="GUESS_LIMIT_PER_ACCOUNT='ten a minute'"):
+        _limit_from_env("GUESS_LIMIT_PER_ACCOUNT", "10 per 15 minutes")

@@ -157,6 +157,10 @@ def live_env(tmp_path_factory) -> dict[str, str]:
         # The flows check that one user's change reaches another's dashboard; how long kept
         # figures may lag behind is tests/test_figures_cache.py's.
         "FIGURES_MAX_AGE": "0",
+        # The suite logs each demo account in again and again from one address, faster on a
+        # quick machine than 10 in 15 minutes; the limits themselves are tests/auth's.
+        "GUESS_LIMIT_PER_ACCOUNT": "1000 per 15 minutes",
+        "GUESS_LIMIT_PER_ADDRESS": "1000 per 15 minutes",
     }
 
 

@@ -11,9 +11,8 @@ from playwright.sync_api import Page, expect
 from crm.demo.load import DEMO_PASSWORD
 
 MANAGER = "manager@demo.crm"
-#: The demo's other managers: tests that need any manager log in as one of these, so that no
-#: account logs in more than the limit allows (10 in 15 minutes, GUESS_LIMIT_PER_ACCOUNT)
-#: during the browser suite, however its workers share the counting.
+#: The demo's other managers: tests that need any manager, but none of the figures and tasks
+#: that the tests logged in as MANAGER change, log in as one of these.
 OTHER_MANAGERS = ("manager2@demo.crm", "manager3@demo.crm")
 ADMIN = "admin@demo.crm"
 CUSTOMER = "customer@demo.crm"
