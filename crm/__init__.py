@@ -59,6 +59,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import crm.models  # noqa: F401  (every model must be mapped before the first query)
+    from crm.i18n import texts
     from crm.i18n.locale import select_locale
 
     db.init_app(app)
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    texts.register(app)
     # Flask-Babel caches the locale on `g`, which lives as long as the app context; a test
     # (or anything else) that keeps one app context across requests must not see the
     # previous request's language.
