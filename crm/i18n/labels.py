@@ -1,9 +1,8 @@
 """What users read for each stored value (statuses, categories, methods, roles): the
 stored values stay English identifiers."""
 
-from flask_babel import lazy_gettext as _l
-
 from crm.i18n.locale import LANGUAGE_NAMES
+from crm.i18n.texts import lazy_text as _l
 from crm.lending.delinquency import Bucket
 from crm.lending.promises import PromiseState
 from crm.lending.schedule import RepaymentMethod

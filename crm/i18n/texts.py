@@ -12,7 +12,7 @@ that a text's variables may be called `num` or `context`, as with Jinja's.
 """
 
 from flask import Flask, g
-from flask_babel import get_locale, get_translations
+from flask_babel import LazyString, get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -38,6 +38,16 @@ def catalogue():
         kept = (locale, get_translations())
         setattr(g, KEPT, kept)
     return kept[1]
+
+
+def lazy_text(string: str) -> LazyString:
+    """Flask-Babel's lazy_gettext (a text without variables) on the kept catalogue: the
+    words for stored values are written in every row of a list."""
+    return LazyString(_translated, string)
+
+
+def _translated(string: str) -> str:
+    return catalogue().ugettext(string)
 
 
 def _written(context: Context, text: str, variables: dict) -> str:

@@ -4,6 +4,8 @@ customer's language) and the request's own after it."""
 
 from flask_babel import force_locale
 
+from crm.i18n.labels import STATUS_LABELS
+from crm.lending.status import LoanStatus
 from tests.i18n.conftest import UKRAINIAN
 
 
@@ -30,3 +32,11 @@ def test_variables_are_filled_escaped_and_may_be_called_num_or_context(app):
         assert rendered(app, "{{ npgettext('x', '%(num)d file', '%(num)d files', 2) }}") == (
             "2 files"
         )
+
+
+def test_the_words_for_stored_values_are_read_in_the_language_of_the_moment(app):
+    label = STATUS_LABELS[LoanStatus.ACTIVE]
+    with app.test_request_context("/", headers=UKRAINIAN):
+        assert str(label) == "Активний"
+        with force_locale("en"):
+            assert str(label) == "Active"
