@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, false, func, intersect, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from crm.models import Customer
@@ -75,15 +75,29 @@ def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
     """
     conditions = []
     for word in search_words(query):
-        email = _with_term(_prefix(EMAIL + word.casefold()))
+        email = _prefix(EMAIL + word.casefold())
         if "@" in word:
-            conditions.append(email)
+            conditions.append(_with_term(email))
         elif word.isascii() and word.isdigit():
             conditions.append(_digits_match(word))
         else:
-            names = [_with_term(_prefix(NAME + part)) for part in name_words(word)]
-            conditions.append(or_(and_(*names), email) if names else email)
+            conditions.append(_name_or_email(name_words(word), email))
     return conditions[:MAX_TERMS]
+
+
+def _name_or_email(parts: list[str], email: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Every part a prefix of a word of the name, or `email` the start of the e-mail.
+
+    One IN over a UNION, as _digits_match() does: PostgreSQL cannot plan an OR of two INs
+    but as a test of every customer against both (at 100 000 customers 60 ms for a search
+    that finds no one, 240 ms for the loans list's search by a surname; 1–2 ms and 40 ms
+    this way).
+    """
+    if not parts:
+        return _with_term(email)
+    named = [_term_owners(_prefix(NAME + part)) for part in parts]
+    named = intersect(*named) if len(named) > 1 else named[0]
+    return Customer.id.in_(union(named, _term_owners(email)))
 
 
 def _prefix(prefix: str) -> ColumnElement[bool]:
