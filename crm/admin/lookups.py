@@ -24,7 +24,8 @@ class CustomerLookup(RecordLookup):
     case, a phone typed with spaces), labelled with the phone to tell namesakes apart."""
 
     def get_list(self, term, offset=0, limit=10):
-        statement = search_customers(term, sort="name").offset(offset or 0).limit(limit)
+        statement = search_customers(term, sort="name", in_order=True)
+        statement = statement.offset(offset or 0).limit(limit)
         return list(db.session.scalars(statement))
 
     def format(self, model):

@@ -2,7 +2,18 @@
 
 import re
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, intersect, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    false,
+    func,
+    intersect,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from crm.models import Customer
@@ -16,7 +27,7 @@ from crm.models.search_term import (
     name_words,
     national_digits,
 )
-from crm.models.sorting import APOSTROPHES
+from crm.models.sorting import APOSTROPHES, unindexed
 
 #: Longer input is cut; nobody types more into a search box.
 MAX_QUERY_LENGTH = 100
@@ -64,7 +75,9 @@ def search_words(query: str | None) -> list[str]:
     return text.split()
 
 
-def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
+def customer_matches(
+    query: str | None, *, key: ColumnElement[int] = Customer.id
+) -> list[ColumnElement[bool]]:
     """Conditions on Customer that all hold for the customers a search finds; none for an
     empty search.
 
@@ -72,32 +85,37 @@ def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
     of the phone of at least MIN_PHONE_DIGITS digits typed any usual way, the start of the
     e-mail (any case: "olena.k" as a picker is typed) or the whole tax id. Each is a range of
     ix_customer_search_terms_term or the tax id's unique index, never a scan of the customers.
+    Each condition is `key IN (…)`: `key` is the customer's id, or an expression of it.
     """
     conditions = []
-    for word in search_words(query):
-        email = _prefix(EMAIL + word.casefold())
-        if "@" in word:
-            conditions.append(_with_term(email))
-        elif word.isascii() and word.isdigit():
-            conditions.append(_digits_match(word))
-        else:
-            conditions.append(_name_or_email(name_words(word), email))
-    return conditions[:MAX_TERMS]
+    for word in search_words(query)[:MAX_TERMS]:
+        owners = _owners(word)
+        conditions.append(false() if owners is None else key.in_(owners))
+    return conditions
 
 
-def _name_or_email(parts: list[str], email: ColumnElement[bool]) -> ColumnElement[bool]:
+def _owners(word: str) -> Select | CompoundSelect | None:
+    """The ids of the customers a word of a search finds; None when it cannot find any."""
+    email = _prefix(EMAIL + word.casefold())
+    if "@" in word:
+        return _term_owners(email)
+    if word.isascii() and word.isdigit():
+        return _digit_owners(word)
+    return _name_or_email_owners(name_words(word), email)
+
+
+def _name_or_email_owners(parts: list[str], email: ColumnElement[bool]) -> Select | CompoundSelect:
     """Every part a prefix of a word of the name, or `email` the start of the e-mail.
 
-    One IN over a UNION, as _digits_match() does: PostgreSQL cannot plan an OR of two INs
-    but as a test of every customer against both (at 100 000 customers 60 ms for a search
-    that finds no one, 240 ms for the loans list's search by a surname; 1–2 ms and 40 ms
-    this way).
+    A UNION for one IN, as _digit_owners() makes: PostgreSQL cannot plan an OR of two INs but
+    as a test of every customer against both (at 100 000 customers 60 ms for a search that
+    finds no one, 240 ms for the loans list's search by a surname; 1–2 ms and 40 ms this way).
     """
     if not parts:
-        return _with_term(email)
+        return _term_owners(email)
     named = [_term_owners(_prefix(NAME + part)) for part in parts]
     named = intersect(*named) if len(named) > 1 else named[0]
-    return Customer.id.in_(union(named, _term_owners(email)))
+    return union(named, _term_owners(email))
 
 
 def _prefix(prefix: str) -> ColumnElement[bool]:
@@ -105,19 +123,15 @@ def _prefix(prefix: str) -> ColumnElement[bool]:
     return and_(term >= prefix, term < prefix + AFTER_ALL)
 
 
-def _with_term(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return Customer.id.in_(_term_owners(*conditions))
-
-
 def _term_owners(*conditions: ColumnElement[bool]) -> Select:
     return select(CustomerSearchTerm.customer_id).where(or_(*conditions))
 
 
-def _digits_match(digits: str) -> ColumnElement[bool]:
+def _digit_owners(digits: str) -> Select | CompoundSelect | None:
     """A tax id, or part of a phone typed with or without +380, 380 or the leading 0.
 
-    One IN over a UNION, not an OR of two conditions: PostgreSQL plans an OR of an IN and an
-    equality as a filter over every customer (or every loan, in the loans list)."""
+    A UNION, not an OR of two conditions: PostgreSQL plans an OR of an IN and an equality as a
+    filter over every customer (or every loan, in the loans list)."""
     numbers = {digits, national_digits(digits), digits.removeprefix("0")}
     ranges = [
         _prefix(PHONE + number) for number in sorted(numbers) if len(number) >= MIN_PHONE_DIGITS
@@ -127,8 +141,8 @@ def _digits_match(digits: str) -> ColumnElement[bool]:
         taxpayer = aliased(Customer)
         owners.append(select(taxpayer.id).where(taxpayer.tax_id == digits))
     if not owners:
-        return false()
-    return Customer.id.in_(union(*owners) if len(owners) > 1 else owners[0])
+        return None
+    return union(*owners) if len(owners) > 1 else owners[0]
 
 
 def search_terms(query: str | None) -> list[str]:
@@ -152,14 +166,24 @@ def any_apostrophe(pattern: str) -> str:
 
 
 def search_customers(
-    query: str | None = None, sort: str = DEFAULT_SORT, *, manager_id: int | None = None
+    query: str | None = None,
+    sort: str = DEFAULT_SORT,
+    *,
+    manager_id: int | None = None,
+    in_order: bool = False,
 ) -> Select:
     """Customers the search `query` finds (customer_matches), sorted; with `manager_id`,
-    only the customers that staff member manages."""
+    only the customers that staff member manages.
+
+    `in_order`: read the customers in the sort's order and test each (crm.models.sorting.
+    unindexed), for the first few of a search that may find thousands, as the navbar's
+    search shows; not for a page that also counts them, which would test every customer.
+    """
     statement = select(Customer).options(joinedload(Customer.manager))
     if manager_id is not None:
         statement = statement.where(Customer.manager_id == manager_id)
-    return statement.where(*customer_matches(query)).order_by(*SORTS[sort_key(sort)])
+    key = unindexed(Customer.id) if in_order else Customer.id
+    return statement.where(*customer_matches(query, key=key)).order_by(*SORTS[sort_key(sort)])
 
 
 def customer_count(session: Session, *, manager_id: int | None = None) -> int:

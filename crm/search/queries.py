@@ -36,8 +36,8 @@ def search(session: Session, query: str) -> SearchResults:
         loans = list(session.scalars(statement))
     customers = []
     if customer_matches(query):
-        statement = search_customers(query, "name").limit(SHOWN_CUSTOMERS + 1)
-        customers = list(session.scalars(statement))
+        statement = search_customers(query, "name", in_order=True)
+        customers = list(session.scalars(statement.limit(SHOWN_CUSTOMERS + 1)))
     return SearchResults(
         loans=loans,
         customers=customers[:SHOWN_CUSTOMERS],

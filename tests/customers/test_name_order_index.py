@@ -106,3 +106,14 @@ def test_the_admin_list_sorted_by_last_name_reads_the_name_index(
     login(admin_user)
 
     assert_read_in_index_order(query_plan(*page_query(client, url)))
+
+
+@pytest.mark.parametrize("search", ["ко", "Шевчук", "zzzz", "050 123"])
+def test_the_navbar_search_reads_the_name_index_and_sorts_no_matches(
+    client, login, manager, some_customers, search
+):
+    """The first customers a search finds come from walking the index and testing each, so a
+    search of two letters sorts no thousands of names (crm.models.sorting.unindexed)."""
+    login(manager)
+
+    assert_read_in_index_order(query_plan(*page_query(client, f"/search?q={search}")))
