@@ -4,6 +4,7 @@ sorted for the collector working through them."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Bundle, Session, aliased
@@ -20,7 +21,8 @@ from crm.models.customer import person_name
 
 @dataclass(frozen=True)
 class OverdueLoan:
-    """One row of the overdue queue; money in whole cents."""
+    """One row of the overdue queue; money in whole cents. What is worked out from the
+    columns is kept once asked for: a row of the page asks for its promise's state 4–6 times."""
 
     as_of: date
     loan_id: int
@@ -47,22 +49,22 @@ class OverdueLoan:
     next_task_title: str | None
     next_task_due_on: date | None
 
-    @property
+    @cached_property
     def days_past_due(self) -> int:
         return (self.as_of - self.oldest_unpaid_due_on).days
 
-    @property
+    @cached_property
     def bucket(self) -> Bucket:
         return bucket_for(self.days_past_due)
 
-    @property
+    @cached_property
     def promise_state(self) -> PromiseState | None:
         if self.promise_amount is None:
             return None
         promise = Promise(self.promise_amount, self.promise_made_on, self.promise_due_on)
         return promise_state(promise, self.promise_paid, self.as_of)
 
-    @property
+    @cached_property
     def next_action_on(self) -> date | None:
         """The earlier of the next task's date and the open promise's date; None when
         neither: the day the collector next has something to do about the loan. The queue's
