@@ -4,7 +4,7 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crm.customers.queries import search_customers
+from crm.customers.queries import finds_many, search_customers
 from crm.extensions import db
 from crm.i18n.formats import phone
 from crm.models import Customer, Product
@@ -24,7 +24,7 @@ class CustomerLookup(RecordLookup):
     case, a phone typed with spaces), labelled with the phone to tell namesakes apart."""
 
     def get_list(self, term, offset=0, limit=10):
-        statement = search_customers(term, sort="name", in_order=True)
+        statement = search_customers(term, sort="name", in_order=finds_many(term))
         statement = statement.offset(offset or 0).limit(limit)
         return list(db.session.scalars(statement))
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, text
 
+from crm.customers.queries import finds_many
 from crm.extensions import db
 from tests import factories
 
@@ -108,12 +109,20 @@ def test_the_admin_list_sorted_by_last_name_reads_the_name_index(
     assert_read_in_index_order(query_plan(*page_query(client, url)))
 
 
-@pytest.mark.parametrize("search", ["ко", "Шевчук", "zzzz", "050 123"])
-def test_the_navbar_search_reads_the_name_index_and_sorts_no_matches(
+@pytest.mark.parametrize("search", ["ко", "Ш", "z"])
+def test_a_navbar_search_of_two_letters_reads_the_name_index_and_sorts_no_matches(
     client, login, manager, some_customers, search
 ):
-    """The first customers a search finds come from walking the index and testing each, so a
-    search of two letters sorts no thousands of names (crm.models.sorting.unindexed)."""
+    """The first customers such a search finds come from walking the index and testing each,
+    so that it sorts no thousands of names (crm.models.sorting.unindexed)."""
     login(manager)
 
     assert_read_in_index_order(query_plan(*page_query(client, f"/search?q={search}")))
+
+
+@pytest.mark.parametrize(
+    ("search", "many"),
+    [("ко", True), ("Ш", True), ("Шев", False), ("ко ан", False), ("05", False), ("", False)],
+)
+def test_only_a_name_search_of_one_or_two_letters_counts_as_finding_many(search, many):
+    assert finds_many(search) is many
