@@ -10,7 +10,7 @@ It lives beside the models, not in crm.i18n, because a model's index is built fr
 the models import nothing from the layers above them (CONTRIBUTING.md, "Layers").
 """
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Index, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -48,28 +48,6 @@ def _postgresql(element, compiler, **kw) -> str:
     # ICU's apostrophe is a character of its own; dropping it gives the dictionary order.
     quoted = APOSTROPHES.replace("'", "''")
     return f"translate({column}, '{quoted}', '') COLLATE \"{POSTGRESQL_COLLATION}\""
-
-
-class unindexed(FunctionElement):
-    """`unindexed(Customer.id).in_(…)`: on SQLite, a condition that picks no rows through an
-    index (`+customers.id`), so that SQLite reads the rows in the order of the index the
-    ORDER BY names (ix_customers_name_order) and stops at the LIMIT, instead of finding every
-    match and sorting them by calling the Python collation (thousands of calls for a search
-    of two letters). Other databases get the plain column and plan as they see fit."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "unindexed"
-
-
-@compiles(unindexed)
-def _plain_column(element, compiler, **kw) -> str:
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(unindexed, "sqlite")
-def _sqlite_unindexed(element, compiler, **kw) -> str:
-    return f"+{compiler.process(element.clauses, **kw)}"
 
 
 def in_ukrainian_order(index: Index) -> bool:

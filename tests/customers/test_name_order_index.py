@@ -114,7 +114,7 @@ def test_a_navbar_search_of_two_letters_reads_the_name_index_and_sorts_no_matche
     client, login, manager, some_customers, search
 ):
     """The first customers such a search finds come from walking the index and testing each,
-    so that it sorts no thousands of names (crm.models.sorting.unindexed)."""
+    so that it sorts no thousands of names (crm.customers.queries.search_customers, in_order)."""
     login(manager)
 
     assert_read_in_index_order(query_plan(*page_query(client, f"/search?q={search}")))
