@@ -192,7 +192,7 @@ def search_customers(
     condition is then `(… IN …) IS true`, which neither database turns into index lookups of
     the matches: SQLite walks ix_customers_name_order instead of sorting the matches through
     the Python collation, PostgreSQL walks it testing a hash of them (?q=ко at 100 000
-    customers: SQLite 19 → 12 ms, PostgreSQL 60 → 31 ms). Not for a page that also counts
+    customers: SQLite 19 → 16 ms, PostgreSQL 60 → 31 ms). Not for a page that also counts
     them, which would test every customer.
     """
     statement = select(Customer).options(joinedload(Customer.manager))

@@ -60,7 +60,7 @@ def _written(context: Context, text: str, variables: dict) -> str:
 
 @pass_context
 def gettext(context: Context, string: str, /, **variables) -> str:
-    return _written(context, catalogue().ugettext(string), variables)
+    return _written(context, _translated(string), variables)
 
 
 @pass_context

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from crm.customers.queries import customer_matches, finds_many, search_customers
+from crm.customers.queries import finds_many, search_customers, search_words
 from crm.loans.queries.loans import loan_number
 from crm.models import Customer, Loan
 
@@ -35,7 +35,7 @@ def search(session: Session, query: str) -> SearchResults:
         statement = statement.options(joinedload(Loan.customer), joinedload(Loan.product))
         loans = list(session.scalars(statement))
     customers = []
-    if customer_matches(query):
+    if search_words(query):
         statement = search_customers(query, "name", in_order=finds_many(query))
         customers = list(session.scalars(statement.limit(SHOWN_CUSTOMERS + 1)))
     return SearchResults(
