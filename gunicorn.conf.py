@@ -11,7 +11,12 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5
+#: A kept-alive connection stays with the worker that accepted it, and the kernel gives a burst
+#: of new connections to whichever worker wakes first: four of them all went to one worker,
+#: whose one GIL then served them while the other worker idled (0.01 s of CPU against 8.5 s,
+#: docs/PERFORMANCE.md). Closing after each response lets an idle worker take the next
+#: request, as it does behind a proxy that opens a connection a request (nginx's default).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 #: The app is imported once, in the master, and each worker is a fork of it: a worker starts
 #: in milliseconds (no import, no Flask-Admin set-up) and shares the master's memory pages.
 preload_app = True
