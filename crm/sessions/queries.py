@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager
 
 from crm.clock import as_utc, utc_now
@@ -43,16 +43,20 @@ def is_open(record: UserSession, *, idle: IdleLimits, now: datetime) -> bool:
     )
 
 
+#: Every request's first query, built once: building it took longer than running it
+#: (~170 of 285 µs on SQLite).
+BY_TOKEN_HASH = (
+    select(UserSession)
+    .join(UserSession.user)
+    .options(contains_eager(UserSession.user))
+    .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
+)
+
+
 def open_session(session: Session, token: str, *, idle: IdleLimits) -> UserSession | None:
     """The open session whose token this is (its user loaded with it), or None."""
     now = utc_now()
-    statement = (
-        select(UserSession)
-        .join(UserSession.user)
-        .options(contains_eager(UserSession.user))
-        .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
-    )
-    record = session.scalar(statement)
+    record = session.scalar(BY_TOKEN_HASH, {"token_hash": token_hash(token)})
     return record if record is not None and is_open(record, idle=idle, now=now) else None
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from crm.models import Task
@@ -44,14 +44,19 @@ class TaskCount:
     overdue: int
 
 
+#: Counted for the navbar of every staff page, so built once: building the statement took
+#: twice as long as running it.
+DUE_COUNT = select(func.count(), func.count().filter(Task.due_on < bindparam("today"))).where(
+    Task.assignee_id == bindparam("user_id"),
+    Task.done_at.is_(None),
+    Task.due_on <= bindparam("today"),
+)
+
+
 def open_task_count(session: Session, user_id: int, today: date) -> TaskCount:
     """How many of `user_id`'s open tasks are due on `today` or before, and how many of them
     are overdue: one query on ix_tasks_assignee_id_done_at_due_on, whatever the data."""
-    overdue = func.count().filter(Task.due_on < today)
-    statement = select(func.count(), overdue).where(
-        Task.assignee_id == user_id, Task.done_at.is_(None), Task.due_on <= today
-    )
-    due, late = session.execute(statement).one()
+    due, late = session.execute(DUE_COUNT, {"user_id": user_id, "today": today}).one()
     return TaskCount(due=due or 0, overdue=late or 0)
 
 
