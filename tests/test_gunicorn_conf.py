@@ -1,0 +1,30 @@
+"""The shipped gunicorn settings that the served benchmark depends on (docs/PERFORMANCE.md)."""
+
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+def settings(monkeypatch, **environ) -> dict:
+    for name in ("GUNICORN_KEEPALIVE", "GUNICORN_MAX_REQUESTS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONF))
+
+
+def test_connections_close_after_each_response_by_default(monkeypatch):
+    # A kept-alive connection stays with one worker: wrk's four all went to the same one.
+    assert settings(monkeypatch)["keepalive"] == 0
+
+
+def test_keepalive_comes_from_the_environment(monkeypatch):
+    assert settings(monkeypatch, GUNICORN_KEEPALIVE="5")["keepalive"] == 5
+
+
+def test_workers_are_forks_of_a_preloaded_app_recycled_rarely(monkeypatch):
+    conf = settings(monkeypatch)
+    assert conf["preload_app"] is True
+    assert conf["max_requests"] == 100_000
+    assert conf["control_socket_disable"] is True
