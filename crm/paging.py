@@ -7,7 +7,7 @@ those rows with everything the page shows. Page 4 000 of the customers then cost
 page 1 does, where OFFSET would build (and join) the 99 975 rows before it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
@@ -75,6 +75,25 @@ def paginate_picked(rows: Callable[[int, int], Select], *, count_of: Select) -> 
         per_page=per_page(),
         count_of=count_of,
     )
+
+
+def paginate_listed(ids: Sequence, rows: Callable[[Sequence], list]) -> Pagination:
+    """PER_PAGE rows of a list whose order is already known, as its ids (a kept order:
+    crm.loans.queue_order); `rows(ids)` gives the rows of a page's ids, in their order.
+    The total is the list's length: no count is run."""
+    return ListedPagination(ids=ids, rows=rows, page=page_number(), per_page=per_page())
+
+
+class ListedPagination(Pagination):
+    #: The list's length is known: nothing lies beyond the total (see CappedPagination).
+    more = False
+
+    def _query_items(self) -> list:
+        start = self._query_offset
+        return self._query_args["rows"](self._query_args["ids"][start : start + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
 
 
 class LatePagination(SelectPagination):

@@ -9,6 +9,7 @@ from crm.clock import lender_today
 from crm.lending.status import LoanStatus
 from crm.models import Role
 from tests.factories import CustomerFactory, LoanFactory, UserFactory, loan_with_installments
+from tests.loans.conftest import pay
 
 URL = "/loans/overdue"
 
@@ -187,9 +188,34 @@ def test_queue_query_count_does_not_grow_with_the_data(staff_client, count_queri
 
     assert len(shown(html)) == 25
     assert small.count == large.count
-    # The log-in user, the managers for the filter, the page of loans and their count, and
-    # the navbar's count of tasks due.
-    assert large.count <= 5, large.statements
+    # The log-in user, the state of the data (is the kept order good?), the queue's order
+    # when it is not, the page's loans, the managers for the filter and the navbar's count
+    # of tasks due. The total is the order's length.
+    assert large.count <= 6, large.statements
+
+
+def test_a_payment_takes_the_loan_out_of_the_kept_order_at_once(staff_client, queue):
+    before = staff_client.get(URL, query_string={"sort": "-amount"}).get_data(as_text=True)
+    paid = staff_client.post(
+        f"/loans/{queue['dpd5'].id}/payments",
+        data={"amount": "9010.00", "reference": "BANK-9", "paid_on": lender_today().isoformat()},
+    )
+    after = staff_client.get(URL, query_string={"sort": "-amount"}).get_data(as_text=True)
+
+    assert paid.status_code == 302
+    assert shown(before) == ids(queue, "dpd5", "dpd70", "dpd120", "dpd40")
+    assert shown(after) == ids(queue, "dpd70", "dpd120", "dpd40")
+
+
+def test_others_payment_leaves_the_page_at_once_within_max_age(app, staff_client, queue):
+    app.config["FIGURES_MAX_AGE"] = 60
+    staff_client.get(URL, query_string={"sort": "-amount"})
+    pay(queue["dpd5"], UserFactory(role=Role.MANAGER), "9010.00", "BANK-9", lender_today())
+
+    html = staff_client.get(URL, query_string={"sort": "-amount"}).get_data(as_text=True)
+
+    # The order is the kept one, but its rows are worked out anew: a paid loan is not shown.
+    assert shown(html) == ids(queue, "dpd70", "dpd120", "dpd40")
 
 
 def test_queue_needs_a_staff_login(client, login, customer_user):

@@ -123,6 +123,10 @@ def test_pages_are_slices_of_the_whole_queue_in_its_order(book, sort, filter_nam
     assert [row.loan_id for row in whole] == [row.loan_id for row in everything if keeps(row)]
     counted = db.session.scalars(queue.overdue_rows(lender_today(), **arguments)).all()
     assert sorted(counted) == sorted(row.loan_id for row in whole)
+    order = db.session.scalars(queue.queue_order(lender_today(), sort=sort, **arguments)).all()
+    assert order == [row.loan_id for row in whole]
+    picked = db.session.scalars(queue.picked_rows(lender_today(), order[:PAGE], **arguments))
+    assert sorted(picked, key=lambda row: order.index(row.loan_id)) == whole[:PAGE]
 
 
 def test_the_next_action_sort_reads_the_dates_the_rows_show(book):

@@ -1,12 +1,13 @@
 """The overdue queue: active loans past due on a day, with what each owes, filtered and
 sorted for the collector working through them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import Bundle, Session, aliased
 
 from crm.clock import lender_today
@@ -145,6 +146,28 @@ def overdue_queue(
     keys = SORT_KEYS[sort_key(sort)]
     listed = _listed(as_of, keys, queue_filters(as_of, **filters))
     listed = listed.limit(limit).offset(offset).subquery("listed")
+    order = [listed.c[key].desc() if latest else listed.c[key] for key, latest in keys]
+    return _rows(as_of, listed).order_by(*order, listed.c.loan_id)
+
+
+def queue_order(as_of: date, *, sort: str = DEFAULT_SORT, **filters) -> Select:
+    """The ids of the loans overdue_queue() lists, in its order (the first of its two steps),
+    as the first column: what the queue's kept order holds (crm.loans.queue_order)."""
+    return _listed(as_of, SORT_KEYS[sort_key(sort)], queue_filters(as_of, **filters))
+
+
+def picked_rows(as_of: date, loan_ids: Sequence[int], **filters) -> Select:
+    """OverdueLoan rows of `loan_ids` that still meet `filters`, in no order (the second step
+    of overdue_queue()): a kept order may be older than the last payment."""
+    listed = select(Loan.id.label("loan_id")).where(
+        Loan.id.in_(loan_ids), *queue_filters(as_of, **filters)
+    )
+    return _rows(as_of, listed.subquery("listed"))
+
+
+def _rows(as_of: date, listed: Subquery) -> Select:
+    """The queue's columns for the loans `listed`: correlated subqueries most of them, worked
+    out for those loans only."""
     statement = (
         select(
             _OverdueRows(
@@ -168,8 +191,7 @@ def overdue_queue(
         .join(Customer, Customer.id == Loan.customer_id)
         .outerjoin(manager, manager.id == Customer.manager_id)
     )
-    order = [listed.c[key].desc() if latest else listed.c[key] for key, latest in keys]
-    return follow_up.join(statement).order_by(*order, listed.c.loan_id)
+    return follow_up.join(statement)
 
 
 def _listed(as_of: date, keys: tuple[tuple[str, bool], ...], filters: list) -> Select:

@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.lending.delinquency import BUCKET_DAYS, Bucket
 from crm.loans import bp
 from crm.loans.queries import overdue as queue
-from crm.paging import paginate_picked
+from crm.loans.queue_order import queue_page
 from crm.validation import parse_id
 
 #: "No contact in 7 days": the customers nobody has reached out to for this long.
@@ -25,12 +25,7 @@ def overdue():
     as_of = lender_today()
     arguments = queue_arguments()
     filters = arguments.filters()
-    page = paginate_picked(
-        lambda limit, offset: queue.overdue_queue(
-            as_of, sort=arguments.sort, limit=limit, offset=offset, **filters
-        ),
-        count_of=queue.overdue_rows(as_of, **filters),
-    )
+    page = queue_page(db.session, as_of, arguments.sort, filters, current_user.id)
     return render_template(
         "loans/overdue.html",
         page=page,
