@@ -22,6 +22,7 @@ import platform
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import peer as peer_server
@@ -73,19 +74,32 @@ def empty_redis(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def measure(server, headers, pages, args) -> list[tuple[str, str, wrk.Load, float]]:
-    """Each page's load, and the CPU time its requests cost the workers, in ms a request."""
+@dataclass(frozen=True)
+class Measured:
+    label: str
+    path: str
+    load: wrk.Load
+    #: The workers' CPU time a request, in ms.
+    cpu_ms: float
+    #: The busiest worker's part of that CPU time: 1/workers when the load is spread evenly.
+    busiest: float
+
+
+def measure(server, headers, pages, args) -> list[Measured]:
+    """Each page's load, the CPU time its requests cost the workers and how it was spread."""
     results = []
     for label, path in pages:
         print(f"  {label}: {path}", file=sys.stderr)
         if args.warm_up:
             wrk.run(server.url + path, headers, seconds=args.warm_up, connections=args.connections)
-        cpu = server.cpu_seconds()
+        before = server.cpu_by_worker()
         load = wrk.run(
             server.url + path, headers, seconds=args.seconds, connections=args.connections
         )
-        cpu_ms = (server.cpu_seconds() - cpu) * 1000 / max(load.requests, 1)
-        results.append((label, path, load, cpu_ms))
+        spent = [seconds - before.get(pid, 0) for pid, seconds in server.cpu_by_worker().items()]
+        cpu_ms = sum(spent) * 1000 / max(load.requests, 1)
+        busiest = max(spent, default=0) / sum(spent) if sum(spent) else 0
+        results.append(Measured(label, path, load, cpu_ms, busiest))
     return results
 
 
@@ -98,17 +112,19 @@ def checked(browser: Browser, pages: list[tuple[str, str]], base_url: str | None
     return pages
 
 
-def page_table(results, healthz_rps: float, queries: dict[str, int]) -> list[str]:
+def page_table(results: list[Measured], healthz_rps: float, queries: dict[str, int]) -> list[str]:
     lines = [
-        "| page | URL | req/s | p50 | p90 | p99 | ÷ /healthz | CPU/request | queries | not 2xx |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | URL | req/s | p50 | p90 | p99 | ÷ /healthz | CPU/request | busiest worker "
+        "| queries | not 2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, path, load, cpu_ms in results:
+    for run in results:
+        load = run.load
         bad = load.requests - load.status["2xx"] + load.socket_errors
         lines.append(
-            f"| {label} | `{path}` | {load.rps:,.0f} | {load.p50_ms:.1f} ms | "
+            f"| {run.label} | `{run.path}` | {load.rps:,.0f} | {load.p50_ms:.1f} ms | "
             f"{load.p90_ms:.1f} ms | {load.p99_ms:.1f} ms | {load.rps / healthz_rps:.0%} | "
-            f"{cpu_ms:.2f} ms | {queries.get(label, '—')} | {bad} |"
+            f"{run.cpu_ms:.2f} ms | {run.busiest:.0%} | {queries.get(run.label, '—')} | {bad} |"
         )
     return lines
 
@@ -149,7 +165,7 @@ def run_pages(args, app, scratch, password) -> list[str]:
     finally:
         if peer:
             peer.server.stop()
-    healthz = next(load.rps for label, _path, load, _cpu in results if label == "healthz")
+    healthz = next(run.load.rps for run in results if run.label == "healthz")
     lines += page_table(results, healthz, queries)
     lines += [
         "",

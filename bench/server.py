@@ -94,14 +94,20 @@ class Gunicorn:
     def cpu_seconds(self) -> float:
         """CPU time (user and system) the workers have used so far: what a request costs the
         server, whatever else the machine is doing."""
-        ticks = 0
+        return sum(self.cpu_by_worker().values())
+
+    def cpu_by_worker(self) -> dict[int, float]:
+        """Each worker's CPU time so far, by pid: whether the load is spread over them (a
+        kept-alive connection stays with the worker that accepted it; docs/PERFORMANCE.md)."""
+        seconds = {}
         for pid in self.worker_pids():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
+            ticks = int(fields[11]) + int(fields[12])  # utime, stime
+            seconds[pid] = ticks / os.sysconf("SC_CLK_TCK")
+        return seconds
 
     def stop(self) -> None:
         if self.process.poll() is None:
