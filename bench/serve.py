@@ -97,8 +97,9 @@ def measure(server, headers, pages, args) -> list[Measured]:
             server.url + path, headers, seconds=args.seconds, connections=args.connections
         )
         spent = [seconds - before.get(pid, 0) for pid, seconds in server.cpu_by_worker().items()]
-        cpu_ms = sum(spent) * 1000 / max(load.requests, 1)
-        busiest = max(spent, default=0) / sum(spent) if sum(spent) else 0
+        total = sum(spent)
+        cpu_ms = total * 1000 / max(load.requests, 1)
+        busiest = max(spent) / total if total else 0
         results.append(Measured(label, path, load, cpu_ms, busiest))
     return results
 

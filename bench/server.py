@@ -91,14 +91,11 @@ class Gunicorn:
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user and system) the workers have used so far: what a request costs the
-        server, whatever else the machine is doing."""
-        return sum(self.cpu_by_worker().values())
-
     def cpu_by_worker(self) -> dict[int, float]:
-        """Each worker's CPU time so far, by pid: whether the load is spread over them (a
-        kept-alive connection stays with the worker that accepted it; docs/PERFORMANCE.md)."""
+        """Each worker's CPU time (user and system) so far, by pid: what a request costs the
+        server, whatever else the machine is doing, and whether the load is spread over the
+        workers (a kept-alive connection stays with the worker that accepted it;
+        docs/PERFORMANCE.md)."""
         seconds = {}
         for pid in self.worker_pids():
             try:

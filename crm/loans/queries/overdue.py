@@ -143,9 +143,9 @@ def overdue_queue(
     columns a row shows, correlated subqueries most of them, are worked out for the rows
     picked only, not for every overdue loan.
     """
+    listed = queue_order(as_of, sort=sort, **filters).limit(limit).offset(offset)
+    listed = listed.subquery("listed")
     keys = SORT_KEYS[sort_key(sort)]
-    listed = _listed(as_of, keys, queue_filters(as_of, **filters))
-    listed = listed.limit(limit).offset(offset).subquery("listed")
     order = [listed.c[key].desc() if latest else listed.c[key] for key, latest in keys]
     return _rows(as_of, listed).order_by(*order, listed.c.loan_id)
 
