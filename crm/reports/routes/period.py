@@ -8,11 +8,12 @@ from flask import render_template
 
 from crm.clock import lender_today
 from crm.extensions import db
+from crm.figures_cache import Kept
 from crm.reports import bp
 from crm.reports.forms import OUTCOME_LABELS, PeriodForm
 from crm.reports.queries import period as figures
 from crm.reports.queries.period_figures import ByProduct
-from crm.reports.routes.pages import offered, tabs
+from crm.reports.routes.pages import kept_report, offered, tabs
 from crm.reports.spreadsheets import FORMAT, period_file
 
 #: Each report by its name in the addresses, with its query and its page's template.
@@ -46,17 +47,17 @@ def applications():
 
 @bp.get(f"/<any(disbursements, collections, 'write-offs', applications):name>/export.{FORMAT}")
 def period_export(name: str, file_format: str):
-    form, report = checked(name)
-    if report is None:
+    form, found = checked(name)
+    if found is None:
         return refused(name, form)
-    return period_file(name, form.period, report, file_format)
+    return period_file(name, form.period, found.figures, file_format)
 
 
 def period_report(name: str):
     """The page of the report `name` for the period and filters asked for; 422 with the
     messages beside the fields when they are not good."""
-    form, report = checked(name)
-    if report is None:
+    form, found = checked(name)
+    if found is None:
         return refused(name, form)
     _query, template = REPORTS[name]
     return render_template(
@@ -64,12 +65,13 @@ def period_report(name: str):
         form=form,
         tabs=tabs(form),
         args=form.link_args(),
-        report=report,
+        report=found.figures,
+        computed_at=found.computed_at,
         outcomes=OUTCOME_LABELS,
     )
 
 
-def checked(name: str) -> tuple[PeriodForm, ByProduct | None]:
+def checked(name: str) -> tuple[PeriodForm, Kept[ByProduct] | None]:
     """The period's form (by default the current month up to today), and the report `name`
     it asks for (None when its filters are not good)."""
     today = lender_today()
@@ -77,7 +79,12 @@ def checked(name: str) -> tuple[PeriodForm, ByProduct | None]:
     if not form.check(today):
         return form, None
     query, _template = REPORTS[name]
-    return form, query(db.session, form.period, **form.filters())
+    period, filters = form.period, form.filters()
+    return form, kept_report(
+        name,
+        {"since": period.since, "until": period.until, **filters},
+        lambda: query(db.session, period, **filters),
+    )
 
 
 def refused(name: str, form: PeriodForm):
