@@ -3,7 +3,6 @@ bad filters, the lists behind the figures and the queries each page costs. The b
 tests/reports/period_book.py's, up to the end of May 2025."""
 
 import re
-from datetime import date
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +10,6 @@ import pytest
 
 from crm.models import Role
 from tests import factories
-from tests.reports.period_book import build_book, later, pay
 
 AS_OF = "/reports/?as_of=2025-03-31"
 FEBRUARY = "since=2025-02-01&until=2025-02-28"
@@ -31,20 +29,6 @@ ENGLISH = {"Accept-Language": "en"}
 UKRAINIAN = {"Accept-Language": "uk"}
 #: A number, possibly grouped (1,234 or 1 234 with a no-break space).
 COUNT = re.compile(r"[0-9][0-9,\u00a0]*")
-
-
-@pytest.fixture
-def book(app, clock):
-    book = build_book(clock)
-    later(book, clock)
-    return book
-
-
-@pytest.fixture
-def petro(client, login, book):
-    """A client logged in as Petro, a manager."""
-    login(book.petro)
-    return client
 
 
 def text_of(html: str, element_id: str) -> str:
@@ -357,91 +341,3 @@ def test_a_list_pages_through_its_loans(app, petro, book):
     assert text_of(html, "loans-total") == "7 loans"
     assert "page=2" in html
     assert len(re.findall(r"<tr data-loan=", third.get_data(as_text=True))) == 1
-
-
-# --- The cost of a page -----------------------------------------------------------------------
-
-
-def more_of_the_same(clock, copies: int) -> None:
-    """More customers, loans and payments of every kind: another book, `copies` times."""
-    for copy in range(copies):
-        later(build_book(clock, tag=f" {copy}"), clock)
-
-
-#: Queries per page, whatever the data: the log-in session's user, the products and the
-#: managers the filters offer, the navbar's count of tasks due, and then the report's own:
-#: the state of the data its kept figures are good for (crm/figures_cache.py), then, unless
-#: they are kept, collections 2 (installments, payments), every other report 1 (the
-#: portfolio's splits come out of one query); a list 2 (its page and its count).
-BUDGETS = {
-    AS_OF: 6,
-    f"/reports/disbursements?{FEBRUARY}": 6,
-    f"/reports/collections?{MARCH}": 7,
-    f"/reports/write-offs?{APRIL_MAY}": 6,
-    f"/reports/applications?{JANUARY_TO_MAY}": 6,
-    "/reports/loans?measure=par1&as_of=2025-03-31": 6,
-    f"/reports/loans?measure=due&{MARCH}": 6,
-    f"/reports/loans?measure=applications&{JANUARY_TO_MAY}": 6,
-}
-
-
-@pytest.mark.parametrize("path", list(BUDGETS))
-def test_a_page_costs_the_same_queries_however_much_data(petro, book, clock, count_queries, path):
-    with count_queries() as small:
-        assert petro.get(path).status_code == 200
-
-    more_of_the_same(clock, 2)
-    with count_queries() as large:
-        assert petro.get(path).status_code == 200
-
-    assert small.count == large.count, large.statements
-    assert large.count <= BUDGETS[path], large.statements
-
-
-#: The queries a report's figures cost when they are not kept.
-REPORT_QUERIES = {
-    AS_OF: 1,
-    f"/reports/disbursements?{FEBRUARY}": 1,
-    f"/reports/collections?{MARCH}": 2,
-}
-
-
-@pytest.mark.parametrize("path", list(REPORT_QUERIES))
-def test_an_unchanged_report_is_read_from_the_ledger_once(petro, count_queries, path):
-    with count_queries() as first:
-        first_page = petro.get(path).get_data(as_text=True)
-    with count_queries() as again:
-        again_page = petro.get(path).get_data(as_text=True)
-
-    assert again.count == first.count - REPORT_QUERIES[path], again.statements
-    assert text_of(again_page, "report-computed-at") == text_of(first_page, "report-computed-at")
-
-
-def test_a_kept_report_is_one_of_its_day_and_filters(petro, book):
-    whole = text_of(petro.get(AS_OF).get_data(as_text=True), "figure-active-loans")
-    narrowed = petro.get(f"{AS_OF}&product_id={book.beta.id}").get_data(as_text=True)
-    earlier = petro.get("/reports/?as_of=2025-01-31").get_data(as_text=True)
-
-    assert text_of(narrowed, "figure-active-loans") != whole
-    assert text_of(earlier, "figure-active-loans") != whole
-
-
-def test_a_report_follows_others_changes_within_max_age_and_the_readers_own_at_once(
-    app, petro, book, clock
-):
-    app.config["FIGURES_MAX_AGE"] = 60
-    page = "/reports/collections?since=2025-05-01&until=2025-05-02"
-    before = text_of(petro.get(page).get_data(as_text=True), "figure-paid")
-
-    pay(book, "A", "100.00", date(2025, 5, 2), "A-others")
-    clock.advance(seconds=30)
-    within = text_of(petro.get(page).get_data(as_text=True), "figure-paid")
-    paid = petro.post(
-        f"/loans/{book.loans['C'].id}/payments",
-        data={"amount": "50.00", "reference": "C-own", "paid_on": "2025-05-02"},
-    )
-    own = text_of(petro.get(page).get_data(as_text=True), "figure-paid")
-
-    assert paid.status_code == 302
-    assert (before, within) == ("UAH\xa00.00", "UAH\xa00.00")
-    assert own == "UAH\xa0150.00"

@@ -18,24 +18,10 @@ from tests.exports.conftest import (
     sheet_rows,
     xlsx_sheet,
 )
-from tests.reports.period_book import build_book, later
 
 AS_OF = "as_of=2025-03-31"
 MARCH = "since=2025-03-01&until=2025-03-31"
 JANUARY_TO_MAY = "since=2025-01-01&until=2025-05-31"
-
-
-@pytest.fixture
-def book(app, clock):
-    book = build_book(clock)
-    later(book, clock)
-    return book
-
-
-@pytest.fixture
-def petro(client, login, book):
-    login(book.petro)
-    return client
 
 
 def download_links(html: str) -> list[tuple[str, dict]]:
