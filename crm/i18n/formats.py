@@ -20,6 +20,7 @@ from babel.numbers import (
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
+from crm.i18n.locale import current_locale
 from crm.lending.money import round_money
 
 CURRENCY = "UAH"
@@ -45,7 +46,7 @@ WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def _language() -> str:
-    locale = get_locale()
+    locale = current_locale()
     return locale.language if locale else "en"
 
 
@@ -59,7 +60,7 @@ def _number_pattern(pattern: str) -> NumberPattern:
 def _formatted(value: Decimal | int, pattern: str, **currency) -> str:
     """`value` written with a CLDR number pattern for the user's locale (English outside a
     request), as Flask-Babel's format_decimal and format_currency write it."""
-    return _number_pattern(pattern).apply(value, get_locale() or Locale("en"), **currency)
+    return _number_pattern(pattern).apply(value, current_locale() or Locale("en"), **currency)
 
 
 def money(value: Decimal | None) -> str:

@@ -9,7 +9,9 @@ the source language (English) when those name no language of the interface.
 
 import os
 
-from flask import Response, current_app, has_request_context, request
+from babel import Locale
+from flask import Response, current_app, g, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 #: The cookie that keeps an anonymous visitor's (or this browser's last) choice.
@@ -25,6 +27,20 @@ LANGUAGE_NAMES = {
     "uk": ("УКР", "Українська"),
     "en": ("ENG", "English"),
 }
+
+
+def current_locale() -> Locale | None:
+    """Flask-Babel's get_locale(), for the texts and numbers a page writes by the hundred.
+
+    get_locale() finds Flask-Babel's state on `g` through three lookups of the context-local
+    proxy (~5 µs); this reads the locale get_locale() keeps there (and force_locale() sets)
+    through one, and asks get_locale() only while none is kept yet."""
+    try:
+        state = g._get_current_object()
+    except RuntimeError:  # outside an app context, as get_locale() answers there
+        return None
+    kept = getattr(getattr(state, "_flask_babel", None), "babel_locale", None)
+    return kept if kept is not None else get_locale()
 
 
 def languages() -> list[str]:

@@ -12,10 +12,12 @@ that a text's variables may be called `num` or `context`, as with Jinja's.
 """
 
 from flask import Flask, g
-from flask_babel import LazyString, get_locale, get_translations
+from flask_babel import LazyString, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+
+from crm.i18n.locale import current_locale
 
 #: Where a request keeps its locale and that locale's catalogue, on `g`.
 KEPT = "crm_catalogue"
@@ -30,13 +32,14 @@ def register(app: Flask) -> None:
 
 def catalogue():
     """The translations of the current locale, looked up once a request for each locale."""
-    locale = get_locale()
+    locale = current_locale()
     if locale is None:
         return get_translations()
-    kept = g.get(KEPT)
+    state = g._get_current_object()
+    kept = getattr(state, KEPT, None)
     if kept is None or kept[0] is not locale:
         kept = (locale, get_translations())
-        setattr(g, KEPT, kept)
+        setattr(state, KEPT, kept)
     return kept[1]
 
 
