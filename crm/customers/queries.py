@@ -25,6 +25,7 @@ from crm.models.search_term import (
     NAME,
     PHONE,
     CustomerSearchTerm,
+    looked_up_in,
     name_words,
     national_digits,
 )
@@ -76,7 +77,7 @@ def search_words(query: str | None) -> list[str]:
     return text.split()
 
 
-def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
+def customer_matches(query: str | None, *, looked_up: bool = True) -> list[ColumnElement[bool]]:
     """Conditions on Customer that all hold for the customers a search finds; none for an
     empty search.
 
@@ -84,12 +85,27 @@ def customer_matches(query: str | None) -> list[ColumnElement[bool]]:
     of the phone of at least MIN_PHONE_DIGITS digits typed any usual way, the start of the
     e-mail (any case: "olena.k" as a picker is typed) or the whole tax id. Each is a range of
     ix_customer_search_terms_term or the tax id's unique index, never a scan of the customers.
+    The customers every word finds are then looked up by their ids (looked_up_in), unless
+    `looked_up` is False: then each word is a plain IN, for search_customers' `in_order`.
     """
-    conditions = []
-    for word in search_words(query)[:MAX_TERMS]:
-        owners = _owners(word)
-        conditions.append(false() if owners is None else Customer.id.in_(owners))
-    return conditions
+    owners = [_owners(word) for word in search_words(query)[:MAX_TERMS]]
+    if not owners:
+        return []
+    if any(found is None for found in owners):
+        return [false()]
+    if not looked_up:
+        return [Customer.id.in_(found) for found in owners]
+    # One lookup of the customers all words find: a second `= ANY(ARRAY(…))` would be a
+    # filter reading its whole array for every customer the first finds.
+    found = intersect(*map(_selected, owners)) if len(owners) > 1 else owners[0]
+    return [looked_up_in(Customer.id, found.scalar_subquery())]
+
+
+def _selected(owners: Select | CompoundSelect) -> Select:
+    """The ids as a plain SELECT, which SQLite takes as a part of an INTERSECT (it refuses a
+    UNION in brackets there)."""
+    ids = owners.subquery()
+    return select(*ids.c)
 
 
 def _owners(word: str) -> Select | CompoundSelect | None:
@@ -198,7 +214,7 @@ def search_customers(
     statement = select(Customer).options(joinedload(Customer.manager))
     if manager_id is not None:
         statement = statement.where(Customer.manager_id == manager_id)
-    matches = customer_matches(query)
+    matches = customer_matches(query, looked_up=not in_order)
     if in_order:
         matches = [match.is_(true()) for match in matches]
     return statement.where(*matches).order_by(*SORTS[sort_key(sort)])

@@ -12,6 +12,7 @@ from crm.customers.queries import clean_query, customer_matches
 from crm.lending.status import LoanStatus
 from crm.models import Customer, Loan, Payment
 from crm.models.customer import NAME_ORDER
+from crm.models.search_term import looked_up_in
 from crm.validation import parse_id
 
 #: A loan's number as people write it: "#123", "№123" or "123".
@@ -79,14 +80,15 @@ def loans_found(query: str | None) -> ColumnElement[bool] | None:
     customers = customer_matches(text)
     if not customers:
         return None if number is None else Loan.id == number
+    found = select(Customer.id).where(*customers).scalar_subquery()
     if number is None:
-        return Loan.customer_id.in_(select(Customer.id).where(*customers))
+        return looked_up_in(Loan.customer_id, found)
     # One IN over a UNION, not an OR: PostgreSQL would filter every loan for the OR.
     listed = aliased(Loan)
     return Loan.id.in_(
         union(
             select(listed.id).where(listed.id == number),
-            select(listed.id).where(listed.customer_id.in_(select(Customer.id).where(*customers))),
+            select(listed.id).where(looked_up_in(listed.customer_id, found)),
         )
     )
 
