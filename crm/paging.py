@@ -17,6 +17,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from crm.extensions import db
+from crm.models.lookups import looked_up_in
 
 #: Far beyond any real list; a larger number would overflow the database's OFFSET.
 MAX_PAGE = 1_000_000
@@ -40,13 +41,20 @@ def per_page() -> int:
 
 
 def paginate(
-    statement: Select, *, capped: bool = False, count_of: Select | None = None
+    statement: Select,
+    *,
+    capped: bool = False,
+    count_of: Select | None = None,
+    sort_first: bool = False,
 ) -> Pagination:
     """PER_PAGE rows of `statement`; a page that is not a number is page 1, one past the end 404.
 
     `capped` counts at most COUNT_LIMIT rows (CappedPagination): for lists of a table that
     grows without end, such as the loans. `count_of` is counted instead of `statement`: the
     same rows without the costly columns a page shows (CountedPagination), capped or not.
+    `sort_first`: the first page too reads its ids by the list's order alone, then its rows,
+    for a list of thousands of rows scattered over its order (a search): the database would
+    otherwise build and join every one of them before sorting.
     """
     if capped:
         kind = CappedPagination
@@ -60,6 +68,7 @@ def paginate(
         page=page_number(),
         per_page=per_page(),
         count_of=count_of,
+        sort_first=sort_first,
     )
 
 
@@ -108,10 +117,12 @@ class LatePagination(SelectPagination):
     def _query_items(self) -> list:
         statement = self._query_args["select"]
         key = _row_key(statement)
-        if not self._query_offset or key is None:
+        late = self._query_offset or self._query_args.get("sort_first")
+        if not late or key is None:
             rows = statement.limit(self.per_page).offset(self._query_offset)
         else:
-            rows = statement.where(key.in_(self._page_keys(statement, key).scalar_subquery()))
+            page_keys = self._page_keys(statement, key).scalar_subquery()
+            rows = statement.where(looked_up_in(key, page_keys))
         return list(self._query_args["session"].execute(rows).unique().scalars())
 
     def _page_keys(self, statement: Select, key: ColumnElement) -> Select:

@@ -2,10 +2,12 @@
 the middle from the list's end; every page must hold exactly the rows OFFSET would give."""
 
 import pytest
+from sqlalchemy import select
 
 from crm.customers.queries import SORTS, search_customers
 from crm.extensions import db
-from crm.loans.queries.loans import loans_list
+from crm.loans.queries.loans import LoanFilters, loans_list
+from crm.models import Customer
 from crm.paging import paginate
 from tests import bulk, factories
 
@@ -62,3 +64,19 @@ def test_capped_lists_page_the_same_way(app, customers, product):
     pages = [page_of(app, statement, page, capped=True)[0] for page in range(1, 7)]
 
     assert pages == [offset_page(statement, page) for page in range(1, 7)]
+
+
+def test_sorted_first_the_first_page_reads_its_ids_first(app, customers, product, count_queries):
+    namesakes = list(db.session.scalars(select(Customer.id).where(Customer.last_name == "Ярош")))
+    bulk.add_loans(namesakes + customers, product.id, 2 * (len(customers) + 2))
+    statement = loans_list(LoanFilters(query="Ярош"))
+
+    with count_queries() as late:
+        sorted_first = page_of(app, statement, 1, sort_first=True)[0]
+
+    assert len(sorted_first) == 4
+    assert sorted_first == offset_page(statement, 1)
+    page_query = next(sql for sql in late.statements if sql.startswith("SELECT loans.id, "))
+    # The page's ids are LIMITed inside, by the order alone; its rows, outside, are not.
+    assert page_query.count("LIMIT") == 1
+    assert page_query.index("LIMIT") < page_query.rindex("ORDER BY")

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from crm.models import Customer
 from crm.models.customer import NAME_ORDER
+from crm.models.lookups import looked_up_in
 from crm.models.search_term import (
     EMAIL,
     MIN_PHONE_DIGITS,
     NAME,
     PHONE,
     CustomerSearchTerm,
-    looked_up_in,
     name_words,
     national_digits,
 )

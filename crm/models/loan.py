@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Index, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.lending.status import LoanStatus
@@ -42,6 +42,9 @@ class Loan(Base):
         #: its ids from the index alone (with the id in it, PostgreSQL can; SQLite's entries
         #: hold the rowid anyway).
         Index("ix_loans_created_at_id", "created_at", "id"),
+        #: A customer's loans, and the loans of the customers a search finds newest first:
+        #: their page's ids from the index alone (crm.paging.paginate's sort_first).
+        Index("ix_loans_customer_id_created_at_id", "customer_id", "created_at", "id"),
         #: The disbursements of a range of days (crm/reports/queries/monthly.py), with their
         #: amounts, read from the index alone.
         Index("ix_loans_disbursed_on_amount", "disbursed_on", "amount"),
@@ -49,7 +52,8 @@ class Loan(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = foreign_id("customers")
+    #: Indexed with the loans' order (ix_loans_customer_id_created_at_id), not alone.
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
     product_id: Mapped[int] = foreign_id("products")
     #: Principal applied for and issued; the schedule's principal parts sum to it exactly.
     amount: Mapped[Money]

@@ -17,10 +17,8 @@ Deleting a customer deletes its rows (ON DELETE CASCADE).
 
 import re
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, delete, event, insert, inspect
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ForeignKey, Index, String, delete, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
-from sqlalchemy.sql.functions import FunctionElement
 
 from crm.models.base import Base
 from crm.models.customer import MAX_NAME, Customer
@@ -42,36 +40,6 @@ APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 PENDING = "crm.search_terms_pending"
 #: What the customer's terms are made of; an update of anything else leaves them.
 SOURCE_COLUMNS = ("last_name", "first_name", "patronymic", "phone", "email")
-
-
-class looked_up_in(FunctionElement):
-    """`looked_up_in(Customer.id, ids)`: `Customer.id IN (ids)`, which PostgreSQL is made to
-    answer by looking each of the `ids` (a subquery) up in the column's index.
-
-    Planning a plain IN, PostgreSQL guesses how many ids the terms give and, past a few
-    hundred, with its default random_page_cost reads the whole table to join them: a surname
-    found 1 600 times at 100 000 customers, 48 ms where looking them up takes 12 (the loans
-    list searched by it, 40 and 11 ms). `= ANY(ARRAY(…))` hides the count from it. SQLite
-    looks an IN's ids up anyway."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "looked_up_in"
-    #: A condition as it is: SQLite (no boolean type) would otherwise be asked whether it
-    #: `= 1`, which no index answers.
-    _is_implicitly_boolean = True
-
-
-@compiles(looked_up_in)
-def _in(element, compiler, **kw) -> str:
-    column, ids = element.clauses.clauses
-    return f"{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
-
-
-@compiles(looked_up_in, "postgresql")
-def _any_of_array(element, compiler, **kw) -> str:
-    column, ids = element.clauses.clauses
-    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(ids, **kw)})"
 
 
 class CustomerSearchTerm(Base):

@@ -12,7 +12,7 @@ from crm.customers.queries import clean_query, customer_matches
 from crm.lending.status import LoanStatus
 from crm.models import Customer, Loan, Payment
 from crm.models.customer import NAME_ORDER
-from crm.models.search_term import looked_up_in
+from crm.models.lookups import looked_up_in
 from crm.validation import parse_id
 
 #: A loan's number as people write it: "#123", "№123" or "123".

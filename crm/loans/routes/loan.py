@@ -58,7 +58,12 @@ MIN_YEAR = 1900
 def index():
     filters = loan_filters()
     sort = sort_key(request.args.get("sort"))
-    page = paginate(loans_list(filters, sort), capped=True, count_of=loan_rows(filters))
+    page = paginate(
+        loans_list(filters, sort),
+        capped=True,
+        count_of=loan_rows(filters),
+        sort_first=bool(filters.query),
+    )
     return render_template(
         "loans/index.html",
         page=page,
