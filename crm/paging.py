@@ -130,7 +130,7 @@ class LatePagination(SelectPagination):
         offset, total = self._query_offset, self._counted_total()
         if total is None or offset <= total // 2:
             return keys.limit(self.per_page).offset(offset)
-        backwards = [_reversed(clause) for clause in statement._order_by_clauses]
+        backwards = [reversed_order(clause) for clause in statement._order_by_clauses]
         rows_left = max(total - offset, 0)
         return (
             keys.order_by(None)
@@ -154,13 +154,13 @@ class LatePagination(SelectPagination):
         return super()._query_count()
 
 
-def _reversed(clause: ColumnElement) -> ColumnElement:
+def reversed_order(clause: ColumnElement) -> ColumnElement:
     """An ORDER BY term in the other direction (NULLS FIRST and LAST swapped with it)."""
     modifier = clause.modifier if isinstance(clause, UnaryExpression) else None
     if modifier is operators.nulls_first_op:
-        return _reversed(clause.element).nulls_last()
+        return reversed_order(clause.element).nulls_last()
     if modifier is operators.nulls_last_op:
-        return _reversed(clause.element).nulls_first()
+        return reversed_order(clause.element).nulls_first()
     if modifier is operators.desc_op:
         return clause.element.asc()
     if modifier is operators.asc_op:

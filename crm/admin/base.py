@@ -29,6 +29,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from crm.admin.fields import ServiceCheckedConverter, VersionField
 from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLanguage
+from crm.admin.paging import page_rows
 from crm.auth.access import check_roles, has_role
 from crm.auth.navigation import safe_next
 from crm.customers.queries import any_apostrophe, search_terms
@@ -277,14 +278,10 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
         )
 
     def _apply_pagination(self, query, page, page_size):
-        # A deep page reads its rows' ids first, by the list's order alone, from an index,
-        # and only then those rows with their joins (crm/paging.py says why).
         size = page_size or self.page_size
         if not (page and size):
             return super()._apply_pagination(query, page, page_size)
-        key = self.model.__mapper__.primary_key[0]
-        page_keys = query.enable_eagerloads(False).with_entities(key).limit(size)
-        return query.filter(key.in_(page_keys.offset(page * size).scalar_subquery()))
+        return page_rows(self.model, query, page, size)
 
     def get_save_return_url(self, model, is_created: bool = False) -> str:
         picker = request.args.get("picker", "")

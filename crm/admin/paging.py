@@ -1,0 +1,56 @@
+"""The admin's pages of a long list, read as the staff site's are (crm/paging.py): a page's ids
+first, by the list's order alone, then its rows; and past the middle of a whole table, from
+its end in the reverse order, so that the last of the 12 000 pages of loans is read like the
+first.
+
+The admin shows only "next" for its big tables (no COUNT per page), so the length of a whole
+table is kept as the dashboard's figures are (crm/figures_cache.py). Until a change by someone
+else is FIGURES_MAX_AGE seconds old, a deep page may then show the rows a page further or
+nearer the end, as any page numbered by its offset does when rows are added before it.
+"""
+
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import Query
+
+from crm.extensions import db
+from crm.figures_cache import kept
+from crm.models.lookups import looked_up_in
+from crm.paging import COUNT_LIMIT, reversed_order
+
+
+def page_rows(model, query: Query, page: int, size: int) -> Query:
+    """Page `page` (from 0) of `size` rows of `query`, a list of `model`."""
+    key = model.__mapper__.primary_key[0]
+    keys = query.enable_eagerloads(False).with_entities(key)
+    offset = page * size
+    total = _whole_table_rows(model, query, key) if offset > COUNT_LIMIT else None
+    if total is not None and offset > total // 2:
+        rows_left = max(total - offset, 0)
+        backwards = [reversed_order(clause) for clause in query._order_by_clauses]
+        keys = (
+            keys.order_by(None)
+            .order_by(*backwards)
+            .limit(min(size, rows_left))
+            .offset(max(rows_left - size, 0))
+        )
+    else:
+        keys = keys.limit(size).offset(offset)
+    return query.filter(looked_up_in(key, keys.scalar_subquery()))
+
+
+def _whole_table_rows(model, query: Query, key) -> int | None:
+    """How many rows `model`'s table holds, when `query` lists them all (no search, no
+    filter) in an order that ends with the primary key, the same read either way; else None."""
+    order = query._order_by_clauses
+    if query.whereclause is not None or not order:
+        return None
+    last = order[-1]
+    if not getattr(last, "element", last).compare(key):
+        return None
+    return kept(
+        db.session,
+        f"admin-rows:{model.__tablename__}",
+        lambda: db.session.scalar(select(func.count()).select_from(model)),
+        reader_id=current_user.id,
+    ).figures
