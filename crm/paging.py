@@ -8,17 +8,20 @@ page 1 does, where OFFSET would build (and join) the 99 975 rows before it.
 """
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import ColumnElement, Select, func, inspect, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import Query, lazyload
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from crm.extensions import db
 from crm.models.lookups import looked_up_in
 
+#: A list's ids as the staff site selects them, or as Flask-Admin queries them.
+Keys = TypeVar("Keys", Select, Query)
 #: Far beyond any real list; a larger number would overflow the database's OFFSET.
 MAX_PAGE = 1_000_000
 #: A capped list (paginate(..., capped=True)) counts this many rows at most: counting all
@@ -127,16 +130,12 @@ class LatePagination(SelectPagination):
 
     def _page_keys(self, statement: Select, key: ColumnElement) -> Select:
         keys = statement.with_only_columns(key, maintain_column_froms=True)
-        offset, total = self._query_offset, self._counted_total()
-        if total is None or offset <= total // 2:
-            return keys.limit(self.per_page).offset(offset)
-        backwards = [reversed_order(clause) for clause in statement._order_by_clauses]
-        rows_left = max(total - offset, 0)
-        return (
-            keys.order_by(None)
-            .order_by(*backwards)
-            .limit(min(self.per_page, rows_left))
-            .offset(max(rows_left - self.per_page, 0))
+        return page_keys(
+            keys,
+            statement._order_by_clauses,
+            offset=self._query_offset,
+            size=self.per_page,
+            total=self._counted_total(),
         )
 
     def _counted_total(self) -> int | None:
@@ -154,13 +153,31 @@ class LatePagination(SelectPagination):
         return super()._query_count()
 
 
-def reversed_order(clause: ColumnElement) -> ColumnElement:
+def page_keys(
+    keys: Keys, order: Sequence[ColumnElement], *, offset: int, size: int, total: int | None
+) -> Keys:
+    """`keys` (a list's ids in the list's `order`) limited to the page of `size` rows from
+    `offset`; past the middle of a list of `total` rows (None: not known), read from its end
+    in the reverse order, so that the last page is read like the first."""
+    if total is None or offset <= total // 2:
+        return keys.limit(size).offset(offset)
+    backwards = [_reversed(clause) for clause in order]
+    rows_left = max(total - offset, 0)
+    return (
+        keys.order_by(None)
+        .order_by(*backwards)
+        .limit(min(size, rows_left))
+        .offset(max(rows_left - size, 0))
+    )
+
+
+def _reversed(clause: ColumnElement) -> ColumnElement:
     """An ORDER BY term in the other direction (NULLS FIRST and LAST swapped with it)."""
     modifier = clause.modifier if isinstance(clause, UnaryExpression) else None
     if modifier is operators.nulls_first_op:
-        return reversed_order(clause.element).nulls_last()
+        return _reversed(clause.element).nulls_last()
     if modifier is operators.nulls_last_op:
-        return reversed_order(clause.element).nulls_first()
+        return _reversed(clause.element).nulls_first()
     if modifier is operators.desc_op:
         return clause.element.asc()
     if modifier is operators.asc_op:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Query
 from crm.extensions import db
 from crm.figures_cache import kept
 from crm.models.lookups import looked_up_in
-from crm.paging import COUNT_LIMIT, reversed_order
+from crm.paging import COUNT_LIMIT, page_keys
 
 
 def page_rows(model, query: Query, page: int, size: int) -> Query:
@@ -25,17 +25,7 @@ def page_rows(model, query: Query, page: int, size: int) -> Query:
     keys = query.enable_eagerloads(False).with_entities(key)
     offset = page * size
     total = _whole_table_rows(model, query, key) if offset > COUNT_LIMIT else None
-    if total is not None and offset > total // 2:
-        rows_left = max(total - offset, 0)
-        backwards = [reversed_order(clause) for clause in query._order_by_clauses]
-        keys = (
-            keys.order_by(None)
-            .order_by(*backwards)
-            .limit(min(size, rows_left))
-            .offset(max(rows_left - size, 0))
-        )
-    else:
-        keys = keys.limit(size).offset(offset)
+    keys = page_keys(keys, query._order_by_clauses, offset=offset, size=size, total=total)
     return query.filter(looked_up_in(key, keys.scalar_subquery()))
 
 
