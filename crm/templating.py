@@ -5,7 +5,6 @@ url_for that keeps the layout's addresses."""
 from collections.abc import Callable
 
 from flask import Flask, request
-from flask_babel import get_locale
 
 from crm.audit import display as audit
 from crm.i18n.formats import amount, day, money, number, percent, phone
@@ -20,7 +19,7 @@ from crm.i18n.labels import (
     STATUS_LABELS,
     TIMELINE_GROUP_LABELS,
 )
-from crm.i18n.locale import LANGUAGE_NAMES
+from crm.i18n.locale import LANGUAGE_NAMES, current_locale
 from crm.lending.delinquency import Bucket
 from crm.lending.promises import PromiseState
 from crm.lending.status import LoanStatus
@@ -107,7 +106,7 @@ def register(app: Flask) -> None:
     app.add_template_global(PROMISE_COLOURS, "promise_colours")
     app.add_template_global(TIMELINE_GROUP_LABELS, "timeline_group_labels")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
-    app.add_template_global(lambda: str(get_locale() or "en"), "current_locale")
+    app.add_template_global(lambda: str(current_locale() or "en"), "current_locale")
     app.add_template_global(list_args)
     # templates/_macros/audit.html
     app.add_template_global(audit.action_label, "audit_action")
