@@ -1,12 +1,12 @@
 """Kept figures (crm/figures_cache.py): served while the data is unchanged, recomputed after a
 change (at most FIGURES_MAX_AGE seconds later), and never an error when Redis is away."""
 
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
-import redis
 
 from crm import create_app
 from crm.audit.context import Stamp
@@ -98,17 +98,12 @@ def test_computing_the_month_ends_again_is_a_change(app):
 
 
 @pytest.fixture
-def figures_keys(redis_store) -> Iterator[redis.Redis]:
-    """redis_store, without the kept figures of these tests before and after each."""
-
-    def forget() -> None:
-        keys = list(redis_store.scan_iter(match="crm:figures:test-*"))
-        if keys:
-            redis_store.delete(*keys)
-
-    forget()
-    yield redis_store
-    forget()
+def shared_key(redis_store) -> Iterator[str]:
+    """A key for kept figures that no other test, nor a suite running beside this one on the
+    same Redis, uses; deleted afterwards."""
+    key = f"test-{uuid.uuid4().hex}"
+    yield key
+    redis_store.delete(f"crm:figures:{key}")
 
 
 def figures_in(config_class, redis_url: str, key: str, compute: Counted) -> int:
@@ -122,12 +117,12 @@ def figures_in(config_class, redis_url: str, key: str, compute: Counted) -> int:
             db.engine.dispose()
 
 
-def test_workers_sharing_redis_compute_once(app, config_class, figures_keys):
+def test_workers_sharing_redis_compute_once(app, config_class, redis_store, shared_key):
     compute = Counted()
-    results = [figures_in(config_class, REDIS_URL, "test-shared", compute) for _ in range(2)]
+    results = [figures_in(config_class, REDIS_URL, shared_key, compute) for _ in range(2)]
 
     assert results == [1, 1]
-    assert figures_keys.exists("crm:figures:test-shared")
+    assert redis_store.exists(f"crm:figures:{shared_key}")
 
 
 def test_with_redis_down_the_figures_are_computed(app, config_class):
