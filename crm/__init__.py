@@ -7,7 +7,7 @@ from flask_babel import refresh as refresh_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_from_env
-from crm.extensions import babel, csrf, db, limiter, login_manager, migrate
+from crm.extensions import babel, csrf, db, limiter, login_manager
 from crm.secret_key import configure_secret_key
 
 
@@ -64,7 +64,6 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     register_database(app)
-    migrate.init_app(app, db)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     texts.register(app)

@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
 from crm import create_app
-from crm.extensions import db, migrate
+from crm.cli.migrations import set_up
+from crm.extensions import db
 from crm.models.audit import APPEND_ONLY_MESSAGE
 from crm.models.sorting import compared_by_autogenerate, in_ukrainian_order
 
@@ -44,6 +45,7 @@ def migration_app(config_class, empty_database_url):
         "MigrationConfig", (config_class,), {"SQLALCHEMY_DATABASE_URI": empty_database_url}
     )
     app = create_app(config)
+    set_up(app)
     with app.app_context():
         yield app
         db.session.remove()
@@ -106,7 +108,7 @@ def test_upgrade_creates_every_named_check_constraint(migration_app):
 
 
 def test_every_revision_upgrades_and_downgrades_in_turn(migration_app):
-    config = migrate.get_config(MIGRATIONS)
+    config = set_up(migration_app).get_config(MIGRATIONS)
     revisions = list(reversed(list(ScriptDirectory.from_config(config).walk_revisions())))
     assert revisions, "there are no migrations"
     for revision in revisions:

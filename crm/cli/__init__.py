@@ -1,5 +1,6 @@
-"""Command-line tools: `flask --app wsgi users …`, `demo …`, `loans …`, `audit …`,
-`outbox …`, `collections …`, `reports …` and `import …`, a module per group."""
+"""Command-line tools: `flask --app wsgi db …` (Flask-Migrate's), `users …`, `demo …`,
+`loans …`, `audit …`, `outbox …`, `collections …`, `reports …` and `import …`, a module per
+group."""
 
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from crm.cli.collections import collections
 from crm.cli.demo import demo
 from crm.cli.imports import imports
 from crm.cli.loans import loans
+from crm.cli.migrations import MigrationCommands
 from crm.cli.outbox import outbox
 from crm.cli.reports import reports
 from crm.cli.users import users
@@ -18,6 +20,7 @@ from crm.i18n.commands import use_catalogue_for_click
 
 def register(app: Flask) -> None:
     use_catalogue_for_click(Path(app.root_path) / "translations")
+    app.cli.add_command(MigrationCommands())
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(loans)
