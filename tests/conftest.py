@@ -19,7 +19,7 @@ import pytest
 import redis
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, literal, select, text, union_all
 
 from config import TestingConfig
 from crm import create_app
@@ -97,8 +97,7 @@ def empty_all_tables() -> None:
         db.session.execute(text(statement))
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(table.name for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        empty_postgresql_tables(tables)
     else:
         # users and customers reference each other; SQLite checks keys per statement.
         db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
@@ -107,6 +106,33 @@ def empty_all_tables() -> None:
     for statement in create_guard:
         db.session.execute(text(statement))
     db.session.commit()
+
+
+def empty_postgresql_tables(tables: list[Table]) -> None:
+    """Empty the tables a test filled, children first, and start every id at 1 again.
+
+    TRUNCATE gives every table and index new files: 0.2 s a test, where most tests fill a few
+    tables, which DELETE empties in a few milliseconds.
+    """
+    probes = union_all(
+        *(select(literal(table.name)).where(select(table).exists()) for table in tables)
+    )
+    filled = set(db.session.scalars(probes))
+    filled_tables = [table for table in tables if table.name in filled]
+    # users and customers reference each other: the key added after both (use_alter) is
+    # cleared first, as nothing else orders those two deletes.
+    for table in filled_tables:
+        for key in table.foreign_keys:
+            if key.use_alter:
+                db.session.execute(table.update().values({key.parent.name: None}))
+    for table in filled_tables:
+        db.session.execute(table.delete())
+    db.session.execute(
+        text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+            "FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+    )
 
 
 @pytest.fixture
