@@ -1,8 +1,11 @@
 """gunicorn settings for `gunicorn wsgi:app`; every value can be overridden from the environment."""
 
 import gc
+import itertools
 import multiprocessing
 import os
+
+from crm import memory
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 #: Requests are short and mostly wait on the database: threads let one worker overlap them.
@@ -25,6 +28,15 @@ preload_app = True
 #: At 2 000 a busy worker was replaced every few seconds (docs/PERFORMANCE.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
+#: Threads spread over this many malloc arenas (glibc's default: eight a core), so that memory
+#: one request freed serves the next whichever thread takes it; glibc's own MALLOC_ARENA_MAX.
+malloc_arenas = int(os.environ.get("MALLOC_ARENA_MAX", "2"))
+memory.limit_arenas(malloc_arenas)
+#: Every so many requests a worker gives the memory freed since back to the system: the rows
+#: a report read, an export's buffers. It takes microseconds when little was freed, 7 ms for
+#: 90 MB.
+give_back_memory_every = 200
+_requests = itertools.count(1)
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -50,3 +62,8 @@ def post_fork(_server, _worker):
 
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+def post_request(_worker, _request, _environ, _response):
+    if next(_requests) % give_back_memory_every == 0:
+        memory.give_back_freed_memory()

@@ -7,7 +7,7 @@ CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 
 def settings(monkeypatch, **environ) -> dict:
-    for name in ("GUNICORN_KEEPALIVE", "GUNICORN_MAX_REQUESTS"):
+    for name in ("GUNICORN_KEEPALIVE", "GUNICORN_MAX_REQUESTS", "MALLOC_ARENA_MAX"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -28,3 +28,11 @@ def test_workers_are_forks_of_a_preloaded_app_recycled_rarely(monkeypatch):
     assert conf["preload_app"] is True
     assert conf["max_requests"] == 100_000
     assert conf["control_socket_disable"] is True
+
+
+def test_threads_share_two_malloc_arenas_and_workers_give_freed_memory_back(monkeypatch):
+    # tests/test_memory.py shows what each does; the worker RSS target depends on both.
+    conf = settings(monkeypatch)
+    assert conf["malloc_arenas"] == 2
+    assert conf["give_back_memory_every"] == 200
+    assert settings(monkeypatch, MALLOC_ARENA_MAX="4")["malloc_arenas"] == 4
