@@ -85,6 +85,15 @@ def test_dates_and_moments_follow_the_language_and_kyiv_time(
         assert day(moment, time=False) == expected_date
 
 
+def test_a_day_written_in_one_language_is_written_in_the_other_after(request_context):
+    written = []
+    for language in ("uk", "en", "uk", "en"):
+        with force_locale(language):
+            written.append(day(date(2025, 3, 10)))
+
+    assert written == ["10.03.2025", "Mar 10, 2025", "10.03.2025", "Mar 10, 2025"]
+
+
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
