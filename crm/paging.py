@@ -12,13 +12,13 @@ from typing import TypeVar
 
 from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import ColumnElement, Select, func, inspect, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Query, lazyload
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from crm.extensions import db
-from crm.models.lookups import looked_up_in
+from crm.models.lookups import looked_up_in, row_key
 
 #: A list's ids as the staff site selects them, or as Flask-Admin queries them.
 Keys = TypeVar("Keys", Select, Query)
@@ -119,7 +119,7 @@ class LatePagination(SelectPagination):
 
     def _query_items(self) -> list:
         statement = self._query_args["select"]
-        key = _row_key(statement)
+        key = row_key(statement)
         late = self._query_offset or self._query_args.get("sort_first")
         if not late or key is None:
             rows = statement.limit(self.per_page).offset(self._query_offset)
@@ -183,19 +183,6 @@ def _reversed(clause: ColumnElement) -> ColumnElement:
     if modifier is operators.asc_op:
         return clause.element.desc()
     return clause.desc()
-
-
-def _row_key(statement: Select) -> ColumnElement | None:
-    """The primary key of the one model `statement` selects, when a page of it can be looked
-    up late: not for rows of several models or columns, nor for DISTINCT or grouped rows."""
-    described = statement.column_descriptions
-    entity = described[0]["entity"] if len(described) == 1 else None
-    if entity is None or described[0]["expr"] is not entity:
-        return None
-    if statement._distinct or statement._group_by_clauses:
-        return None
-    primary_key = inspect(entity).primary_key
-    return primary_key[0] if len(primary_key) == 1 else None
 
 
 class CappedPagination(LatePagination):

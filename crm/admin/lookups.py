@@ -8,6 +8,7 @@ from crm.customers.queries import finds_many, search_customers
 from crm.extensions import db
 from crm.i18n.formats import phone
 from crm.models import Customer, Product
+from crm.models.lookups import rows_looked_up_late
 from crm.validation import parse_id
 
 
@@ -25,8 +26,11 @@ class CustomerLookup(RecordLookup):
 
     def get_list(self, term, offset=0, limit=10):
         statement = search_customers(term, sort="name", in_order=finds_many(term))
-        statement = statement.offset(offset or 0).limit(limit)
-        return list(db.session.scalars(statement))
+        return list(
+            db.session.scalars(
+                rows_looked_up_late(db.session, statement, size=limit, offset=offset or 0)
+            )
+        )
 
     def format(self, model):
         if model is None:

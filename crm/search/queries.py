@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 from crm.customers.queries import finds_many, search_customers, search_words
 from crm.loans.queries.loans import loan_number
 from crm.models import Customer, Loan
+from crm.models.lookups import rows_looked_up_late
 
 #: Customers shown on the page; more are a link to the customers list with the same search.
 SHOWN_CUSTOMERS = 20
@@ -37,7 +38,9 @@ def search(session: Session, query: str) -> SearchResults:
     customers = []
     if search_words(query):
         statement = search_customers(query, "name", in_order=finds_many(query))
-        customers = list(session.scalars(statement.limit(SHOWN_CUSTOMERS + 1)))
+        customers = list(
+            session.scalars(rows_looked_up_late(session, statement, size=SHOWN_CUSTOMERS + 1))
+        )
     return SearchResults(
         loans=loans,
         customers=customers[:SHOWN_CUSTOMERS],

@@ -179,6 +179,18 @@ def test_more_customers_than_shown_link_to_the_list(staff_client):
     assert len(ids) == 25
 
 
+def test_a_search_of_two_letters_shows_the_first_customers_it_finds_in_name_order(staff_client):
+    """Such a search reads the customers in name order and keeps the first that match
+    (crm.customers.queries.finds_many); on PostgreSQL their ids first, then their rows
+    (crm.models.lookups.rows_looked_up_late)."""
+    for last_name in ("Андрієнко", "Бабенко", "Яковенко"):
+        factories.CustomerFactory(last_name=last_name, first_name="Олена", patronymic="Петрівна")
+    ids = bulk.add_customers(25)
+
+    # The bulk customers are Бондаренко<id>: in name order their ids read as text.
+    assert customers_found(staff_client, "Ір") == sorted(ids, key=str)[:20]
+
+
 def test_an_edited_customer_is_found_by_the_new_name_only(staff_client, maryana):
     maryana.last_name = "Петренко"
     maryana.email = None
