@@ -4,11 +4,10 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crm.customers.queries import finds_many, search_customers
+from crm.customers.queries import first_found
 from crm.extensions import db
 from crm.i18n.formats import phone
 from crm.models import Customer, Product
-from crm.models.lookups import rows_looked_up_late
 from crm.validation import parse_id
 
 
@@ -25,12 +24,7 @@ class CustomerLookup(RecordLookup):
     case, a phone typed with spaces), labelled with the phone to tell namesakes apart."""
 
     def get_list(self, term, offset=0, limit=10):
-        statement = search_customers(term, sort="name", in_order=finds_many(term))
-        return list(
-            db.session.scalars(
-                rows_looked_up_late(db.session, statement, size=limit, offset=offset or 0)
-            )
-        )
+        return first_found(db.session, term, size=limit, offset=offset or 0)
 
     def format(self, model):
         if model is None:

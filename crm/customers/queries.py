@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from crm.models import Customer
 from crm.models.customer import NAME_ORDER
-from crm.models.lookups import looked_up_in
+from crm.models.lookups import looked_up_in, rows_looked_up_late
 from crm.models.search_term import (
     EMAIL,
     MIN_PHONE_DIGITS,
@@ -218,6 +218,13 @@ def search_customers(
     if in_order:
         matches = [match.is_(true()) for match in matches]
     return statement.where(*matches).order_by(*SORTS[sort_key(sort)])
+
+
+def first_found(session: Session, query: str, *, size: int, offset: int = 0) -> list[Customer]:
+    """Customers `offset` to `offset + size` that `query` finds, by name: what the navbar's
+    search and the admin's customer picker show as it is typed."""
+    statement = search_customers(query, "name", in_order=finds_many(query))
+    return list(session.scalars(rows_looked_up_late(session, statement, size=size, offset=offset)))
 
 
 def customer_count(session: Session, *, manager_id: int | None = None) -> int:

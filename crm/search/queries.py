@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from crm.customers.queries import finds_many, search_customers, search_words
+from crm.customers.queries import first_found, search_words
 from crm.loans.queries.loans import loan_number
 from crm.models import Customer, Loan
-from crm.models.lookups import rows_looked_up_late
 
 #: Customers shown on the page; more are a link to the customers list with the same search.
 SHOWN_CUSTOMERS = 20
@@ -37,10 +36,7 @@ def search(session: Session, query: str) -> SearchResults:
         loans = list(session.scalars(statement))
     customers = []
     if search_words(query):
-        statement = search_customers(query, "name", in_order=finds_many(query))
-        customers = list(
-            session.scalars(rows_looked_up_late(session, statement, size=SHOWN_CUSTOMERS + 1))
-        )
+        customers = first_found(session, query, size=SHOWN_CUSTOMERS + 1)
     return SearchResults(
         loans=loans,
         customers=customers[:SHOWN_CUSTOMERS],
