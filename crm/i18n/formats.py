@@ -104,14 +104,12 @@ def day(value: date | datetime | None, time: bool = True) -> str:
     """A date, or a moment in the user's time zone; `time=False` drops the time (for lists)."""
     if value is None:
         return ""
-    language = _language()
+    locale = current_locale() or Locale("en")
     if isinstance(value, datetime):
         if time:
-            return format_datetime(value, DATETIME_PATTERNS.get(language, "short"))
-        return format_date(value, DATE_PATTERNS.get(language, "medium"))
-    return _written_date(
-        value, current_locale() or Locale("en"), DATE_PATTERNS.get(language, "medium")
-    )
+            return format_datetime(value, DATETIME_PATTERNS.get(locale.language, "short"))
+        return format_date(value, DATE_PATTERNS.get(locale.language, "medium"))
+    return _written_date(value, locale, DATE_PATTERNS.get(locale.language, "medium"))
 
 
 #: A list writes tens of dates, most of them again and again (due dates, today's): Flask-Babel
