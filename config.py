@@ -52,7 +52,6 @@ class Config:
     TRUSTED_PROXY_COUNT = _count_from_env("TRUSTED_PROXY_COUNT")
     #: A relative SQLite path is resolved inside instance/ by Flask-SQLAlchemy.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///crm.sqlite3")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     #: Requests larger than this get 413 before any view runs: the admin's import takes
     #: files up to this size. (Form fields other than files are held to Flask's
     #: MAX_FORM_MEMORY_SIZE, 500 kB, whatever this says.)
@@ -171,7 +170,6 @@ class TestingConfig(Config):
     SECRET_KEY = secrets.token_urlsafe(32)
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    SQLALCHEMY_ENGINE_OPTIONS = {}
     #: Tests read the English source texts unless they ask for Ukrainian (tests/i18n does),
     #: whatever the language of the browser or shell running them.
     LANGUAGES = ["en", "uk"]

@@ -116,10 +116,16 @@ def register_figures_cache(app: Flask) -> None:
 
 
 def register_database(app: Flask) -> None:
-    from crm.database import configure_sqlite, reads_after_the_request, writes_from_the_start
+    from crm.database import (
+        configure_sqlite,
+        ping_when_idle,
+        reads_after_the_request,
+        writes_from_the_start,
+    )
 
     with app.app_context():
         configure_sqlite(db.engine)
+        ping_when_idle(db.engine)
     app.before_request(writes_from_the_start)
     app.teardown_request(reads_after_the_request)
 
