@@ -94,6 +94,42 @@ def test_a_day_written_in_one_language_is_written_in_the_other_after(request_con
     assert written == ["10.03.2025", "Mar 10, 2025", "10.03.2025", "Mar 10, 2025"]
 
 
+def test_amounts_written_in_one_language_are_written_in_the_other_after(request_context):
+    written = []
+    for language in ("uk", "en", "uk", "en"):
+        with force_locale(language):
+            written.append((money(Decimal("1234.5")), number(1234), percent(Decimal("12.5"))))
+
+    uk = (f"1{NBSP}234,50{NBSP}грн", f"1{NBSP}234", "12,50 %")
+    en = (f"UAH{NBSP}1,234.50", "1,234", "12.50 %")
+    assert written == [uk, en, uk, en]
+
+
+@pytest.mark.parametrize(
+    ("write", "values", "expected"),
+    [
+        (
+            money,
+            [Decimal("7.5"), Decimal("7.50"), Decimal("7.500"), Decimal("7.506")],
+            ["7.50"] * 3 + ["7.51"],
+        ),
+        (
+            percent,
+            [Decimal("12.5"), Decimal("12.5000"), Decimal("12.12346")],
+            ["12.50 %"] * 2 + ["12.1235 %"],
+        ),
+        (number, [5, Decimal("5"), Decimal("5.0")], ["5"] * 3),
+    ],
+)
+def test_a_number_is_written_by_its_value_whichever_way_it_was_written_before(
+    request_context, write, values, expected
+):
+    with force_locale("en"):
+        written = [write(value).removeprefix(f"UAH{NBSP}") for value in values]
+
+    assert written == expected
+
+
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
