@@ -143,3 +143,24 @@ def test_a_deployment_sets_the_limits_in_its_environment_and_a_wrong_one_stops_t
     monkeypatch.setenv("GUESS_LIMIT_PER_ACCOUNT", "ten a minute")
     with pytest.raises(RuntimeError, match="GUESS_LIMIT_PER_ACCOUNT='ten a minute'"):
         _limit_from_env("GUESS_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+
+
+@pytest.fixture
+def default_limit(config_class):
+    """An app whose deployer limits every page (RATELIMIT_DEFAULT); the one Limiter of every
+    app built here forgets that limit afterwards."""
+    from crm import create_app
+    from crm.extensions import limiter
+
+    app = create_app(type("Limited", (config_class,), {"RATELIMIT_DEFAULT": "2 per day"}))
+    yield app
+    limiter.limit_manager.set_default_limits([])
+
+
+def test_a_limit_the_deployer_puts_on_every_page_holds(default_limit):
+    """The CRM's own limits are on views; Flask-Limiter's check before every request is
+    kept only for limits like this one."""
+    client = default_limit.test_client()
+    statuses = [client.get("/healthz").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
