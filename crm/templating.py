@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Flask, request
 
+from crm import navbar
 from crm.audit import display as audit
 from crm.i18n.formats import amount, day, money, number, percent, phone
 from crm.i18n.labels import (
@@ -87,6 +88,7 @@ def kept_url_for(app: Flask) -> Callable[..., str]:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = kept_url_for(app)
+    navbar.register(app)
     app.add_template_filter(money)
     app.add_template_filter(amount)
     app.add_template_filter(number)

@@ -149,11 +149,3 @@ def record_arg(model: type, value: str | None):
     if record_id is None:
         abort(404)
     return db.get_or_404(model, record_id)
-
-
-@bp.app_template_global()
-def due_task_count() -> queries.TaskCount | None:
-    """The navbar's count of the logged-in staff member's tasks due by today (base.html)."""
-    if not (current_user.is_authenticated and current_user.is_staff):
-        return None
-    return queries.open_task_count(db.session, current_user.id, lender_today())

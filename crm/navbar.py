@@ -1,0 +1,88 @@
+"""The layout's navbar (templates/_navbar.html), rendered once for each language, role and
+section and kept: a request fills in only its own values.
+
+Rendering it took a quarter of a light page's instructions (its links, some twenty texts,
+the language switch; products 12.0 -> 8.9 M instructions a request without it, callgrind,
+docs/PERFORMANCE.md), and it is the same on every page but for a handful of values: the
+user's name, the CSRF token, the page's path (where the language switch comes back to) and
+the count of tasks due. The kept navbar holds a mark where each of those goes; the marks
+cannot come from anything a user typed, as the kept navbar is rendered from none of it.
+"""
+
+import re
+
+from flask import Flask, current_app, get_template_attribute, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from crm.clock import lender_today
+from crm.extensions import db
+from crm.i18n.locale import current_locale
+from crm.tasks.queries import open_task_count
+
+EXTENSION = "crm.navbar"
+#: The request's own values, and the mark that stands for each in a kept navbar.
+VALUES = ("display_name", "csrf", "next_path", "tasks_badge")
+MARKS = {name: Markup(f"\x00{name}\x00") for name in VALUES}  # noqa: S704 (ours, no input)
+MARK = re.compile("\x00([a-z_]+)\x00")
+#: The personal account's pages, and the menu item each one marks.
+ACCOUNT_ITEMS = {
+    "account.index": "account.index",
+    "account.loan": "account.index",
+    "account.apply": "account.apply",
+    "account.profile": "account.profile",
+}
+
+
+def register(app: Flask) -> None:
+    app.extensions[EXTENSION] = {}
+    app.add_template_global(navbar)
+
+
+def navbar(tasks: bool = True) -> Markup:
+    """The navbar for this request; `tasks=False` leaves out the count of tasks due (error
+    pages: the database may be what failed)."""
+    signed_in = current_user.is_authenticated
+    staff = signed_in and current_user.is_staff
+    key = (str(current_locale()), request.script_root, signed_in, staff, _active(staff))
+    pieces = _kept(key)
+    values = {
+        "display_name": escape(current_user.display_name) if signed_in else "",
+        "csrf": escape(generate_csrf()),
+        "next_path": escape(request.full_path.rstrip("?")),
+        "tasks_badge": _tasks_badge() if staff and tasks else "",
+    }
+    # The pieces alternate: kept text, the name of a value, kept text, …
+    filled = (values[piece] if index % 2 else piece for index, piece in enumerate(pieces))
+    return Markup("".join(filled))  # noqa: S704 (kept text and escaped values)
+
+
+def _active(staff: bool) -> str | None:
+    """The section (a staff page's blueprint) or the account page the menu marks."""
+    endpoint = request.endpoint or ""
+    if staff:
+        return endpoint.partition(".")[0]
+    return ACCOUNT_ITEMS.get(endpoint)
+
+
+def _kept(key: tuple) -> list[str]:
+    kept: dict[tuple, list[str]] = current_app.extensions[EXTENSION]
+    pieces = kept.get(key)
+    if pieces is None:
+        _locale, _root, signed_in, staff, active = key
+        html = render_template(
+            "_navbar.html", signed_in=signed_in, staff=staff, active=active, **MARKS
+        )
+        pieces = MARK.split(html)
+        # While templates are reloaded on change (development), so is the navbar.
+        if not current_app.jinja_env.auto_reload:
+            kept[key] = pieces
+    return pieces
+
+
+def _tasks_badge() -> Markup | str:
+    due = open_task_count(db.session, current_user.id, lender_today())
+    if not due.due:
+        return ""
+    return get_template_attribute("_navbar.html", "tasks_badge")(due)
