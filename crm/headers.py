@@ -4,7 +4,8 @@ The policy allows scripts and styles from our own origin only, so no page may ca
 inline script, an `on…=` handler, a `javascript:` URL or a `style` attribute; the behaviour
 lives in static/js/ and the looks in static/css/ (Flask-Admin's own inline handlers are
 replaced by the templates in templates/admin/). Scripts may also carry the request's nonce,
-which Flask-Admin writes on its script tags (`csp_nonce_generator` in crm/admin/__init__.py).
+which Flask-Admin writes on its script tags (`csp_nonce_generator` in crm/admin/__init__.py);
+a page that wrote no nonce gets a policy that names none.
 """
 
 import secrets
@@ -15,7 +16,7 @@ from flask import Flask, Response, current_app, g, request
 #: arrow, the close button). `{nonce}` and `{ancestors}` are filled in per response.
 POLICY = (
     "default-src 'self'; "
-    "script-src 'self' 'nonce-{nonce}'; "
+    "script-src 'self'{nonce}; "
     "style-src 'self'; "
     "img-src 'self' data:; "
     "object-src 'none'; "
@@ -27,6 +28,14 @@ POLICY = (
 ALWAYS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+}
+
+
+#: The policy of a page that wrote no nonce (all but Flask-Admin's), framed by our own pages
+#: or not: written once.
+WITHOUT_NONCE = {
+    own_frames: POLICY.format(nonce="", ancestors="'self'" if own_frames else "'none'")
+    for own_frames in (False, True)
 }
 
 
@@ -51,7 +60,12 @@ def start_request() -> None:
 
 def add_security_headers(response: Response) -> Response:
     own_frames = g.get("framed_by_own_pages", False)
-    policy = POLICY.format(nonce=csp_nonce(), ancestors="'self'" if own_frames else "'none'")
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        policy = WITHOUT_NONCE[own_frames]
+    else:
+        ancestors = "'self'" if own_frames else "'none'"
+        policy = POLICY.format(nonce=f" 'nonce-{nonce}'", ancestors=ancestors)
     response.headers.setdefault("Content-Security-Policy", policy)
     # For browsers that ignore frame-ancestors.
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN" if own_frames else "DENY")

@@ -10,6 +10,8 @@ cannot come from anything a user typed, as the kept navbar is rendered from none
 """
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, current_app, get_template_attribute, render_template, request
 from flask_login import current_user
@@ -22,6 +24,10 @@ from crm.i18n.locale import current_locale
 from crm.tasks.queries import open_task_count
 
 EXTENSION = "crm.navbar"
+#: How many navbars and badges an app keeps: a few per language and role, and the counts of
+#: tasks due its staff have.
+KEEP_AT_MOST = 1000
+T = TypeVar("T")
 #: The request's own values, and the mark that stands for each in a kept navbar.
 VALUES = ("display_name", "csrf", "next_path", "tasks_badge")
 MARKS = {name: Markup(f"\x00{name}\x00") for name in VALUES}  # noqa: S704 (ours, no input)
@@ -67,22 +73,35 @@ def _active(staff: bool) -> str | None:
 
 
 def _kept(key: tuple) -> list[str]:
-    kept: dict[tuple, list[str]] = current_app.extensions[EXTENSION]
-    pieces = kept.get(key)
-    if pieces is None:
-        _locale, _root, signed_in, staff, active = key
-        html = render_template(
-            "_navbar.html", signed_in=signed_in, staff=staff, active=active, **MARKS
-        )
-        pieces = MARK.split(html)
-        # While templates are reloaded on change (development), so is the navbar.
-        if not current_app.jinja_env.auto_reload:
-            kept[key] = pieces
-    return pieces
+    _locale, _root, signed_in, staff, active = key
+    return _keep(
+        key,
+        lambda: MARK.split(
+            render_template(
+                "_navbar.html", signed_in=signed_in, staff=staff, active=active, **MARKS
+            )
+        ),
+    )
 
 
 def _tasks_badge() -> Markup | str:
     due = open_task_count(db.session, current_user.id, lender_today())
     if not due.due:
         return ""
-    return get_template_attribute("_navbar.html", "tasks_badge")(due)
+    return _keep(
+        ("tasks", str(current_locale()), due),
+        lambda: get_template_attribute("_navbar.html", "tasks_badge")(due),
+    )
+
+
+def _keep(key: tuple, render: Callable[[], T]) -> T:
+    """What `render` gives, kept under `key` for this app: at most KEEP_AT_MOST things (the
+    counts of tasks due vary), and nothing while templates are reloaded on change
+    (development)."""
+    kept: dict[tuple, object] = current_app.extensions[EXTENSION]
+    found = kept.get(key)
+    if found is None:
+        found = render()
+        if len(kept) < KEEP_AT_MOST and not current_app.jinja_env.auto_reload:
+            kept[key] = found
+    return found

@@ -81,6 +81,7 @@ def test_a_page_has_the_headers_and_is_not_stored(client, login, request, who, p
     assert response.status_code == status
     assert_protected(response)
     assert_not_stored(response)
+    assert not NONCE.findall(response.headers["Content-Security-Policy"]), "no script used one"
 
 
 def test_an_admin_page_has_the_headers_and_its_scripts_carry_the_nonce(admin_client):
