@@ -18,10 +18,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from crm.clock import lender_today
-from crm.extensions import db
 from crm.i18n.locale import current_locale
-from crm.tasks.queries import open_task_count
 
 EXTENSION = "crm.navbar"
 #: How many navbars and badges an app keeps: a few per language and role, and the counts of
@@ -85,7 +82,7 @@ def _kept(key: tuple) -> list[str]:
 
 
 def _tasks_badge() -> Markup | str:
-    due = open_task_count(db.session, current_user.id, lender_today())
+    due = current_user.login_session.tasks_due
     if not due.due:
         return ""
     return _keep(

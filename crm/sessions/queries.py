@@ -2,13 +2,14 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager
 
-from crm.clock import as_utc, utc_now
+from crm.clock import as_utc, lender_today, utc_now
 from crm.models import STAFF_ROLES, User, UserSession
+from crm.tasks.queries import TaskCount, due_task_counts
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,33 @@ def is_open(record: UserSession, *, idle: IdleLimits, now: datetime) -> bool:
 
 
 #: Every request's first query, built once: building it took longer than running it
-#: (~170 of 285 µs on SQLite).
+#: (~170 of 285 µs on SQLite). It counts the user's tasks due too (for the navbar of every
+#: staff page): a query of their own cost a page ~0.9 M instructions more than these two
+#: subqueries, and on PostgreSQL one more round trip (docs/PERFORMANCE.md).
 BY_TOKEN_HASH = (
-    select(UserSession)
+    select(UserSession, *due_task_counts(UserSession.user_id))
     .join(UserSession.user)
     .options(contains_eager(UserSession.user))
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
 )
 
 
-def open_session(session: Session, token: str, *, idle: IdleLimits) -> UserSession | None:
-    """The open session whose token this is (its user loaded with it), or None."""
+def open_session(
+    session: Session, token: str, *, idle: IdleLimits, today: date | None = None
+) -> UserSession | None:
+    """The open session whose token this is (its user loaded with it), or None; its
+    `tasks_due` counts its user's open tasks due by `today` (the lender's, by default)."""
     now = utc_now()
-    record = session.scalar(BY_TOKEN_HASH, {"token_hash": token_hash(token)})
-    return record if record is not None and is_open(record, idle=idle, now=now) else None
+    found = session.execute(
+        BY_TOKEN_HASH, {"token_hash": token_hash(token), "today": today or lender_today()}
+    ).one_or_none()
+    if found is None:
+        return None
+    record, due, overdue = found
+    if not is_open(record, idle=idle, now=now):
+        return None
+    record.tasks_due = TaskCount(due=due, overdue=overdue)
+    return record
 
 
 def open_sessions(session: Session, user: User, *, idle: IdleLimits) -> list[UserSession]:

@@ -1,10 +1,9 @@
-"""Reading tasks: a staff member's list, the navbar's count, and a customer's next task."""
+"""Reading tasks: a staff member's list, the navbar's counts, and a customer's next task."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from crm.models import Task
 
@@ -44,20 +43,16 @@ class TaskCount:
     overdue: int
 
 
-#: Counted for the navbar of every staff page, so built once: building the statement took
-#: twice as long as running it.
-DUE_COUNT = select(func.count(), func.count().filter(Task.due_on < bindparam("today"))).where(
-    Task.assignee_id == bindparam("user_id"),
-    Task.done_at.is_(None),
-    Task.due_on <= bindparam("today"),
-)
-
-
-def open_task_count(session: Session, user_id: int, today: date) -> TaskCount:
-    """How many of `user_id`'s open tasks are due on `today` or before, and how many of them
-    are overdue: one query on ix_tasks_assignee_id_done_at_due_on, whatever the data."""
-    due, late = session.execute(DUE_COUNT, {"user_id": user_id, "today": today}).one()
-    return TaskCount(due=due or 0, overdue=late or 0)
+def due_task_counts(user_id: ColumnElement[int] | int) -> tuple[ScalarSelect, ScalarSelect]:
+    """How many of `user_id`'s open tasks are due on the `today` bind parameter or before,
+    and how many before it (overdue): two subqueries on ix_tasks_assignee_id_done_at_due_on,
+    whatever the data. The navbar of every staff page shows them, so they are read with the
+    request's log-in session (crm.sessions.queries.open_session)."""
+    open_tasks = select(func.count()).where(Task.assignee_id == user_id, Task.done_at.is_(None))
+    return (
+        open_tasks.where(Task.due_on <= bindparam("today")).scalar_subquery(),
+        open_tasks.where(Task.due_on < bindparam("today")).scalar_subquery(),
+    )
 
 
 def next_task_id(customer_id: int | ColumnElement[int]) -> ScalarSelect[int]:
