@@ -8,7 +8,7 @@ an older page.
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from crm.models import AuditEvent
@@ -32,24 +32,34 @@ def customer_history(
 ) -> HistoryPage:
     """The events of the customer's records (the customer, their loans and what belongs to
     those, their login)."""
-    return _history(session, AuditEvent.customer_id == customer_id, page, per_page)
+    return _history(session, CUSTOMER_HISTORY, customer_id, page, per_page)
 
 
 def loan_history(session: Session, loan_id: int, *, page: int, per_page: int) -> HistoryPage:
     """The events of the loan, its schedule and its payments."""
-    return _history(session, AuditEvent.loan_id == loan_id, page, per_page)
+    return _history(session, LOAN_HISTORY, loan_id, page, per_page)
+
+
+def _history_of(belongs: ColumnElement[int]) -> Select:
+    """A page of the events whose `belongs` column is the `owner` bind parameter, newest
+    first; built once per owner's kind, as the card's and the loan page's statements are."""
+    return (
+        select(AuditEvent)
+        .where(belongs == bindparam("owner"))
+        .order_by(AuditEvent.id.desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+CUSTOMER_HISTORY = _history_of(AuditEvent.customer_id)
+LOAN_HISTORY = _history_of(AuditEvent.loan_id)
 
 
 def _history(
-    session: Session, belongs: ColumnElement[bool], page: int, per_page: int
+    session: Session, statement: Select, owner: int, page: int, per_page: int
 ) -> HistoryPage:
     page = max(page, 1)
-    statement = (
-        select(AuditEvent)
-        .where(belongs)
-        .order_by(AuditEvent.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-    )
-    events = list(session.scalars(statement))
+    found = {"owner": owner, "offset": (page - 1) * per_page, "limit": per_page + 1}
+    events = list(session.scalars(statement, found))
     return HistoryPage(events[:per_page], page, has_next=len(events) > per_page)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, case, func, select, union
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
 from crm.customers.queries import clean_query, customer_matches
@@ -160,23 +160,26 @@ CARD_STATUS_ORDER = case(
 )
 
 
+#: A customer's loans as the card lists them, built once (the card's statements are,
+#: crm/customers/card.py): building it and its cache key took a third of its cost.
+CUSTOMER_LOANS = (
+    select(Loan)
+    .where(Loan.customer_id == bindparam("customer_id"))
+    .options(joinedload(Loan.product))
+    .order_by(
+        CARD_STATUS_ORDER,
+        case((Loan.status == LoanStatus.ACTIVE, Loan.oldest_unpaid_due_on)).asc().nulls_last(),
+        Loan.created_at.desc(),
+        Loan.id.desc(),
+    )
+)
+
+
 def customer_loans(session: Session, customer_id: int) -> list[Loan]:
     """A customer's loans with their products: active loans first, the longest overdue
     first (the oldest unpaid due date); then pending applications; then the rest; newest
     first within each."""
-    statement = select(Loan).where(Loan.customer_id == customer_id)
-    statement = statement.options(joinedload(Loan.product))
-    active_due = case((Loan.status == LoanStatus.ACTIVE, Loan.oldest_unpaid_due_on))
-    return list(
-        session.scalars(
-            statement.order_by(
-                CARD_STATUS_ORDER,
-                active_due.asc().nulls_last(),
-                Loan.created_at.desc(),
-                Loan.id.desc(),
-            )
-        )
-    )
+    return list(session.scalars(CUSTOMER_LOANS, {"customer_id": customer_id}))
 
 
 def loan_detail_options() -> list:
