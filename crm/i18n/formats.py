@@ -3,7 +3,7 @@ reverse: amounts and dates read the way people type them in that language."""
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -18,7 +18,7 @@ from babel.numbers import (
     parse_decimal,
     parse_pattern,
 )
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 
 from crm.i18n.locale import current_locale
@@ -120,9 +120,22 @@ def day(value: date | datetime | None, time: bool = True) -> str:
     locale = current_locale() or Locale("en")
     if isinstance(value, datetime):
         if time:
-            return format_datetime(value, DATETIME_PATTERNS.get(locale.language, "short"))
-        return format_date(value, DATE_PATTERNS.get(locale.language, "medium"))
+            pattern = DATETIME_PATTERNS.get(locale.language, "short")
+        else:
+            pattern = DATE_PATTERNS.get(locale.language, "medium")
+        return _written_moment(value, locale, get_timezone(), pattern, time)
     return _written_date(value, locale, DATE_PATTERNS.get(locale.language, "medium"))
+
+
+#: A card or a list writes the same moments on every view (its events, its contacts): Flask-
+#: Babel takes ~25 µs for each, moving it into the user's time zone first. The locale and the
+#: zone are the request's, which Flask-Babel reads; they are in the key so that a moment
+#: written for one is never served to another.
+@lru_cache(maxsize=4096)
+def _written_moment(
+    value: datetime, _locale: Locale, _zone: tzinfo, pattern: str, time: bool
+) -> str:
+    return format_datetime(value, pattern) if time else format_date(value, pattern)
 
 
 #: A list writes tens of dates, most of them again and again (due dates, today's): Flask-Babel

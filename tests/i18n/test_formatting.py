@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
+from crm import create_app
 from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField, WholeNumberField
 from crm.i18n.formats import (
     amount,
@@ -92,6 +93,20 @@ def test_a_day_written_in_one_language_is_written_in_the_other_after(request_con
             written.append(day(date(2025, 3, 10)))
 
     assert written == ["10.03.2025", "Mar 10, 2025", "10.03.2025", "Mar 10, 2025"]
+
+
+def test_a_moment_is_written_in_the_time_zone_and_language_of_each_request(app, config_class):
+    in_utc = create_app(type("InUtc", (config_class,), {"BABEL_DEFAULT_TIMEZONE": "UTC"}))
+    # 22:30 UTC on 10 March is already 11 March in Kyiv (UTC+2), not yet in UTC.
+    moment = datetime(2025, 3, 10, 22, 30, tzinfo=UTC)
+    written = []
+    for lender in (app, in_utc, app):
+        for language in ("uk", "en"):
+            with lender.test_request_context(), force_locale(language):
+                written.append(day(moment, time=False))
+
+    kyiv, utc = ["11.03.2025", "Mar 11, 2025"], ["10.03.2025", "Mar 10, 2025"]
+    assert written == kyiv + utc + kyiv
 
 
 def test_amounts_written_in_one_language_are_written_in_the_other_after(request_context):
