@@ -84,10 +84,12 @@ class User(UserMixin, Base):
     session_token = None
     login_session = None
 
-    #: The authenticator app, when the user set one up. Loaded with the user (a join), since
-    #: every staff page asks whether there is one.
+    #: The authenticator app, when the user set one up. The logged-in user's is loaded with
+    #: their log-in session (crm.sessions.queries), since every staff page asks whether there
+    #: is one; other users' only when asked for: joined to every user a page shows (a
+    #: customer's manager, who decided a loan), it cost the ORM a loader each.
     second_factor: Mapped[SecondFactor | None] = relationship(
-        back_populates="user", lazy="joined", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property

@@ -51,7 +51,7 @@ def is_open(record: UserSession, *, idle: IdleLimits, now: datetime) -> bool:
 BY_TOKEN_HASH = (
     select(UserSession, *due_task_counts(UserSession.user_id))
     .join(UserSession.user)
-    .options(contains_eager(UserSession.user))
+    .options(contains_eager(UserSession.user).joinedload(User.second_factor))
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
 )
 
