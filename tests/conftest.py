@@ -249,6 +249,16 @@ class QueryLog:
     def count(self) -> int:
         return len(self.statements)
 
+    @property
+    def counting(self) -> list[str]:
+        """The statements that count rows (a pager's total, say), apart from the log-in
+        session's read: it counts the user's tasks due for the navbar, on an index."""
+        return [
+            statement
+            for statement in self.statements
+            if "count(" in statement.lower() and "FROM user_sessions" not in statement
+        ]
+
 
 @pytest.fixture
 def count_queries(app) -> Callable:

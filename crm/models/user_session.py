@@ -53,7 +53,7 @@ class UserSession(Base):
     ended_by_id: Mapped[int | None] = foreign_id("users", ondelete="SET NULL")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="sessions")
-    #: Its user's open tasks due (crm.tasks.queries.TaskCount), read with the session by
+    #: Its user's open tasks due (crm.sessions.queries.TaskCount), read with the session by
     #: crm.sessions.queries.open_session for the navbar; never stored.
     tasks_due = None
     ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])

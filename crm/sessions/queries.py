@@ -4,12 +4,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from crm.clock import as_utc, lender_today, utc_now
-from crm.models import STAFF_ROLES, User, UserSession
-from crm.tasks.queries import TaskCount, due_task_counts
+from crm.models import STAFF_ROLES, Task, User, UserSession
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,28 @@ def token_hash(token: str) -> str:
     """What the table stores of a token: SHA-256 in hex. The token is 32 random bytes, so
     a fast hash is enough; nobody can guess their way back to it."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class TaskCount:
+    """A staff member's open tasks that are due: by today (`due`), of them before today
+    (`overdue`)."""
+
+    due: int
+    overdue: int
+
+
+def due_task_counts(user_id: ColumnElement[int] | int) -> tuple[ScalarSelect, ScalarSelect]:
+    """How many of `user_id`'s open tasks are due on the `today` bind parameter or before,
+    and how many before it (overdue): two subqueries on ix_tasks_assignee_id_done_at_due_on,
+    whatever the data. The navbar of every staff page shows them, so they are read with the
+    request's log-in session (open_session). They live here, not in crm.tasks, because
+    importing a feature's package registers its routes, and those import the log-in."""
+    open_tasks = select(func.count()).where(Task.assignee_id == user_id, Task.done_at.is_(None))
+    return (
+        open_tasks.where(Task.due_on <= bindparam("today")).scalar_subquery(),
+        open_tasks.where(Task.due_on < bindparam("today")).scalar_subquery(),
+    )
 
 
 def is_open(record: UserSession, *, idle: IdleLimits, now: datetime) -> bool:

@@ -1,8 +1,7 @@
-"""Reading tasks: a staff member's list, the navbar's counts, and a customer's next task."""
+"""Reading tasks: a staff member's list and a customer's next task. (The navbar's count of
+tasks due is read with the log-in session: crm.sessions.queries.due_task_counts.)"""
 
-from dataclasses import dataclass
-
-from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, select
 from sqlalchemy.orm import joinedload
 
 from crm.models import Task
@@ -32,27 +31,6 @@ def task_list(*, assignee_id: int | None, done: bool = False) -> Select:
 def my_tasks(user_id: int, *, done: bool = False) -> Select:
     """The open (or done) tasks assigned to `user_id`, as task_list orders them."""
     return task_list(assignee_id=user_id, done=done)
-
-
-@dataclass(frozen=True)
-class TaskCount:
-    """A staff member's open tasks that are due: by today (`due`), of them before today
-    (`overdue`)."""
-
-    due: int
-    overdue: int
-
-
-def due_task_counts(user_id: ColumnElement[int] | int) -> tuple[ScalarSelect, ScalarSelect]:
-    """How many of `user_id`'s open tasks are due on the `today` bind parameter or before,
-    and how many before it (overdue): two subqueries on ix_tasks_assignee_id_done_at_due_on,
-    whatever the data. The navbar of every staff page shows them, so they are read with the
-    request's log-in session (crm.sessions.queries.open_session)."""
-    open_tasks = select(func.count()).where(Task.assignee_id == user_id, Task.done_at.is_(None))
-    return (
-        open_tasks.where(Task.due_on <= bindparam("today")).scalar_subquery(),
-        open_tasks.where(Task.due_on < bindparam("today")).scalar_subquery(),
-    )
 
 
 def next_task_id(customer_id: int | ColumnElement[int]) -> ScalarSelect[int]:

@@ -10,7 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.extensions import db
 from crm.models import Role, Task
 from crm.models.task import MAX_TASK_TITLE
-from crm.tasks.queries import due_task_counts, next_task_id
+from crm.sessions.queries import due_task_counts
+from crm.tasks.queries import next_task_id
 from crm.tasks.services import add_task, complete_task, reopen_task
 from crm.validation import FieldError
 from tests import factories
