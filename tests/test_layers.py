@@ -11,6 +11,7 @@ a function counts as much as one at the top.
 """
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -152,3 +153,17 @@ def test_the_rules_catch_what_they_forbid(module, source, complaint):
         assert found == []
     else:
         assert any(complaint in line for line in found), found
+
+
+def test_the_log_in_sessions_reads_import_first():
+    """A feature's package registers its routes when imported, and those import the log-in,
+    which reads sessions: crm.sessions.queries must not import a feature, or importing it
+    first (a script, a shell, a test run on its own) is a circular import."""
+    imported = subprocess.run(
+        [sys.executable, "-c", "import crm.sessions.queries"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
