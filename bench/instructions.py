@@ -24,6 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import peer
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 COLLECTED = re.compile(r"Collected : (\d+)")
@@ -36,15 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", help="a database holding the demo data")
     parser.add_argument("--requests", type=int, default=20, help="requests counted (20)")
     parser.add_argument("--pages", help="only the pages whose label matches this regex")
-    parser.add_argument("--peer", type=Path, help="the thesis design's folder (seed-django)")
-    parser.add_argument("--peer-python", help="a Python with the peer's requirements")
-    parser.add_argument("--peer-customers", type=int, default=100_000)
-    parser.add_argument(
-        "--peer-data",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "crm-bench-peer",
-        help="where the peer's seeded database is kept (bench/peer.py; default %(default)s)",
-    )
+    peer.add_arguments(parser)
     parser.add_argument("--child", choices=["ours", "peer"], help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -82,11 +76,8 @@ def ours(args) -> list[tuple[str, str]]:
 
 
 def peer_pages(args) -> list[tuple[str, str]]:
-    sys.path.insert(0, str(BENCH))
-    from peer import seeded_database
-
     args.peer_data.mkdir(parents=True, exist_ok=True)
-    database, seeded = seeded_database(
+    database, seeded = peer.seeded_database(
         args.peer.resolve(), args.peer_python, args.peer_customers, args.peer_data
     )
     args.peer_database = database

@@ -5,13 +5,29 @@ folder (`manage.py seed` takes a while at 100 000 customers)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from server import Gunicorn, free_port
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--peer, --peer-python, --peer-customers and --peer-data, as every script that measures
+    the thesis design next to ours takes them."""
+    parser.add_argument("--peer", type=Path, help="the thesis design's folder (seed-django)")
+    parser.add_argument("--peer-python", help="a Python with the peer's requirements")
+    parser.add_argument("--peer-customers", type=int, default=100_000)
+    parser.add_argument(
+        "--peer-data",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "crm-bench-peer",
+        help="where the peer's seeded database is kept between runs (default %(default)s)",
+    )
 
 
 @dataclass

@@ -56,15 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="comma-separated: pages, mixed, two-instances (default: all; two-instances "
         "runs on PostgreSQL only)",
     )
-    parser.add_argument("--peer", type=Path, help="the thesis design's folder (seed-django)")
-    parser.add_argument("--peer-python", help="a Python with the peer's requirements")
-    parser.add_argument("--peer-customers", type=int, default=100_000)
-    parser.add_argument(
-        "--peer-data",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "crm-bench-peer",
-        help="where the peer's seeded database is kept between runs (default %(default)s)",
-    )
+    peer_server.add_arguments(parser)
     return parser.parse_args(argv)
 
 
