@@ -158,6 +158,30 @@ def runner(app):
 
 
 @pytest.fixture
+def build_app(config_class) -> Iterator[Callable[..., Flask]]:
+    """`build_app(**settings)`: another app on the suite's database with `settings` on top of
+    its configuration, as another deployment, worker or host builds it; its connections are
+    closed after the test.
+
+    An app left to the garbage collector leaves its pooled connections open: psycopg then
+    warns in whichever later test the collector happens to run, and the suite fails there.
+    """
+    built: list[Flask] = []
+
+    def build(**settings) -> Flask:
+        other = create_app(type("BuiltConfig", (config_class,), settings))
+        other.test_client_class = RollbackClient
+        built.append(other)
+        return other
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def product(app) -> Product:
     """An annuity product at 12 % a year, lending 1 000 to 200 000 for 1 to 36 months."""
     return factories.ProductFactory(

@@ -118,9 +118,8 @@ def test_api_clients_get_json_errors(client, manager, login):
     assert "error" in response.json
 
 
-def test_rate_limits_count_in_redis_when_redis_url_is_set(config_class):
-    shared = create_app(type("Shared", (config_class,), {"REDIS_URL": "redis://cache:6379/0"}))
-    alone = create_app(config_class)
+def test_rate_limits_count_in_redis_when_redis_url_is_set(build_app):
+    shared, alone = build_app(REDIS_URL="redis://cache:6379/0"), build_app()
 
     assert shared.config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
     assert alone.config["RATELIMIT_STORAGE_URI"] == "memory://"

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 
-from crm import create_app
 from crm.audit.context import Stamp
 from crm.audit.recorder import add_event
 from crm.extensions import db
@@ -106,28 +105,23 @@ def shared_key(redis_store) -> Iterator[str]:
     redis_store.delete(f"crm:figures:{key}")
 
 
-def figures_in(config_class, redis_url: str, key: str, compute: Counted) -> int:
+def figures_in(build_app, redis_url: str, key: str, compute: Counted) -> int:
     """The figures kept under `key`, as a worker (or host) with REDIS_URL set reads them."""
-    worker = create_app(type("RedisConfig", (config_class,), {"REDIS_URL": redis_url}))
-    with worker.app_context():
-        try:
-            return kept(db.session, key, compute).figures
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with build_app(REDIS_URL=redis_url).app_context():
+        return kept(db.session, key, compute).figures
 
 
-def test_workers_sharing_redis_compute_once(app, config_class, redis_store, shared_key):
+def test_workers_sharing_redis_compute_once(app, build_app, redis_store, shared_key):
     compute = Counted()
-    results = [figures_in(config_class, REDIS_URL, shared_key, compute) for _ in range(2)]
+    results = [figures_in(build_app, REDIS_URL, shared_key, compute) for _ in range(2)]
 
     assert results == [1, 1]
     assert redis_store.exists(f"crm:figures:{shared_key}")
 
 
-def test_with_redis_down_the_figures_are_computed(app, config_class):
+def test_with_redis_down_the_figures_are_computed(app, build_app):
     compute = Counted()
-    figures = [figures_in(config_class, REDIS_DOWN_URL, "test-down", compute) for _ in range(2)]
+    figures = [figures_in(build_app, REDIS_DOWN_URL, "test-down", compute) for _ in range(2)]
 
     assert figures == [1, 2]
 

@@ -3,7 +3,6 @@ still gets its own user's name, CSRF token, path and count of tasks due."""
 
 import re
 
-from crm import create_app
 from crm.models import Role
 from tests import factories
 from tests.conftest import PASSWORD, csrf_token
@@ -76,9 +75,8 @@ def test_staff_and_customers_get_their_own_menus(logged_in, customer_user):
     assert 'href="/account/apply"' in customer_html
 
 
-def test_the_navbar_forms_carry_a_token_that_logs_out(config_class, app, manager):
-    csrf_app = create_app(type("CsrfConfig", (config_class,), {"WTF_CSRF_ENABLED": True}))
-    client = csrf_app.test_client()
+def test_the_navbar_forms_carry_a_token_that_logs_out(build_app, app, manager):
+    client = build_app(WTF_CSRF_ENABLED=True).test_client()
     login_page = client.get("/auth/login").get_data(as_text=True)
     form = {"email": manager.email, "password": PASSWORD, "csrf_token": csrf_token(login_page)}
     assert client.post("/auth/login", data=form).status_code == 302

@@ -128,10 +128,8 @@ def test_logout_form_posts_with_the_users_name_shown(client, login, manager):
     assert 'href="/"' in html
 
 
-def test_admin_is_its_own_per_app(config_class):
-    from crm import create_app
-
-    first, second = create_app(config_class), create_app(config_class)
+def test_admin_is_its_own_per_app(build_app):
+    first, second = build_app(), build_app()
     assert first.extensions["admin"][0] is not second.extensions["admin"][0]
     assert {view.endpoint for view in first.extensions["admin"][0]._views} == {
         "admin",

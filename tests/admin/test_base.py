@@ -6,7 +6,6 @@ import re
 import pytest
 
 from config import TestingConfig
-from crm import create_app
 from crm.extensions import db
 from crm.models import Customer, Loan, Product, Role, User
 from tests import factories
@@ -19,7 +18,7 @@ from tests.admin.pages import (
     product_form,
     user_form,
 )
-from tests.conftest import RollbackClient, csrf_token
+from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 
 
@@ -30,28 +29,21 @@ def admin_client(admin_client, reauthenticate):
     return admin_client
 
 
-def test_admin_forms_need_the_csrf_token_when_csrf_is_on(config_class, app):
-    csrf_app = create_app(type("CsrfConfig", (config_class,), {"WTF_CSRF_ENABLED": True}))
+def test_admin_forms_need_the_csrf_token_when_csrf_is_on(config_class, build_app, app):
     assert issubclass(config_class, TestingConfig)
-    csrf_app.test_client_class = RollbackClient
     admin = factories.UserFactory(role=Role.ADMIN)
-    client = csrf_app.test_client()
-    try:
-        token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-        response = client.post(
-            "/auth/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302
-        assert client.post("/admin/product/new/", data=product_form()).status_code == 400
-        assert count(Product) == 0
-        token = csrf_token(client.get("/admin/product/new/").get_data(as_text=True))
-        response = client.post("/admin/product/new/", data={**product_form(), "csrf_token": token})
-        assert response.status_code == 302
-        assert count(Product) == 1
-    finally:
-        with csrf_app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    client = build_app(WTF_CSRF_ENABLED=True).test_client()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    response = client.post(
+        "/auth/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert client.post("/admin/product/new/", data=product_form()).status_code == 400
+    assert count(Product) == 0
+    token = csrf_token(client.get("/admin/product/new/").get_data(as_text=True))
+    response = client.post("/admin/product/new/", data={**product_form(), "csrf_token": token})
+    assert response.status_code == 302
+    assert count(Product) == 1
 
 
 @pytest.mark.parametrize("record_id", ["abc", "99999999999", "-1", "1.5", "١", "9" * 5000])

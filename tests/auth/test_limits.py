@@ -146,14 +146,12 @@ def test_a_deployment_sets_the_limits_in_its_environment_and_a_wrong_one_stops_t
 
 
 @pytest.fixture
-def default_limit(config_class):
+def default_limit(build_app):
     """An app whose deployer limits every page (RATELIMIT_DEFAULT); the one Limiter of every
     app built here forgets that limit afterwards."""
-    from crm import create_app
     from crm.extensions import limiter
 
-    app = create_app(type("Limited", (config_class,), {"RATELIMIT_DEFAULT": "2 per day"}))
-    yield app
+    yield build_app(RATELIMIT_DEFAULT="2 per day")
     limiter.limit_manager.set_default_limits([])
 
 

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from crm import create_app
 from crm.extensions import db
-from tests.conftest import PASSWORD, REDIS_DOWN_URL, REDIS_URL, RollbackClient
+from tests.conftest import PASSWORD, REDIS_DOWN_URL, REDIS_URL
 
 ACCOUNT_LIMIT = 10
 WRONG_PASSWORD = "wrong-password"
@@ -47,22 +46,10 @@ def counters(redis_store, unique) -> Iterator[Callable[[], list[bytes]]]:
 
 
 @pytest.fixture
-def worker(config_class) -> Iterator[Callable]:
+def worker(build_app) -> Callable:
     """`worker(redis_url)`: an app as one gunicorn worker (or another host) builds it, with
-    REDIS_URL set; its database connections are closed after the test."""
-    built = []
-
-    def build(redis_url: str):
-        app = create_app(type("RedisConfig", (config_class,), {"REDIS_URL": redis_url}))
-        app.test_client_class = RollbackClient
-        built.append(app)
-        return app
-
-    yield build
-    for app in built:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    REDIS_URL set."""
+    return lambda redis_url: build_app(REDIS_URL=redis_url)
 
 
 def try_password(app, unique, password: str = WRONG_PASSWORD, client=None):

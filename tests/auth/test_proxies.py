@@ -2,17 +2,13 @@
 only behind the proxies the deployer names (TRUSTED_PROXY_COUNT), for "strong" session
 protection, the session's recorded address and the security log alike."""
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from config import _count_from_env
-from crm import create_app
 from crm.extensions import db
 from crm.models import UserSession
-from tests.conftest import RollbackClient
 from tests.factories import PASSWORD
 
 HOME, THIEF = "198.51.100.7", "203.0.113.66"
@@ -53,13 +49,9 @@ def test_a_forged_x_forwarded_for_changes_nothing_for_the_user(logged_in, manage
 
 
 @pytest.fixture
-def behind_a_proxy(app, config_class) -> Iterator[Flask]:
+def behind_a_proxy(app, build_app) -> Flask:
     """The app as deployed behind one reverse proxy, on the suite's database."""
-    proxied = create_app(type("Proxied", (config_class,), {"TRUSTED_PROXY_COUNT": 1}))
-    proxied.test_client_class = RollbackClient
-    yield proxied
-    with proxied.app_context():
-        db.engine.dispose()
+    return build_app(TRUSTED_PROXY_COUNT=1)
 
 
 def test_behind_a_trusted_proxy_the_address_is_the_one_it_forwards(

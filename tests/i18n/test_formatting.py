@@ -8,7 +8,6 @@ from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from crm import create_app
 from crm.i18n.fields import DateInputField, DecimalInputField, MoneyField, WholeNumberField
 from crm.i18n.formats import (
     amount,
@@ -95,8 +94,8 @@ def test_a_day_written_in_one_language_is_written_in_the_other_after(request_con
     assert written == ["10.03.2025", "Mar 10, 2025", "10.03.2025", "Mar 10, 2025"]
 
 
-def test_a_moment_is_written_in_the_time_zone_and_language_of_each_request(app, config_class):
-    in_utc = create_app(type("InUtc", (config_class,), {"BABEL_DEFAULT_TIMEZONE": "UTC"}))
+def test_a_moment_is_written_in_the_time_zone_and_language_of_each_request(app, build_app):
+    in_utc = build_app(BABEL_DEFAULT_TIMEZONE="UTC")
     # 22:30 UTC on 10 March is already 11 March in Kyiv (UTC+2), not yet in UTC.
     moment = datetime(2025, 3, 10, 22, 30, tzinfo=UTC)
     written = []

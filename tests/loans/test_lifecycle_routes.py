@@ -7,13 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from crm import create_app
 from crm.clock import lender_today
 from crm.extensions import db
 from crm.lending.status import LoanStatus
 from crm.models import Installment, Loan, Role
 from tests import factories
-from tests.conftest import RollbackClient, csrf_token
+from tests.conftest import csrf_token
 from tests.loans.conftest import APPLIED, DISBURSED, pay, snapshot, start
 
 
@@ -275,28 +274,21 @@ def test_anonymous_posts_go_to_the_login(client, pending, action):
     assert response.headers["Location"].startswith("/auth/login")
 
 
-def test_steps_need_the_csrf_token_when_csrf_is_on(config_class, app, pending):
-    csrf_app = create_app(type("CsrfConfig", (config_class,), {"WTF_CSRF_ENABLED": True}))
-    csrf_app.test_client_class = RollbackClient
+def test_steps_need_the_csrf_token_when_csrf_is_on(build_app, app, pending):
     user = factories.UserFactory(role=Role.MANAGER)
-    client = csrf_app.test_client()
-    try:
-        token = csrf_token(client.get("/auth/login").get_data(as_text=True))
-        client.post(
-            "/auth/login",
-            data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
-        )
-        data = {"version": "1", "disbursed_on": DISBURSED.isoformat()}
-        assert client.post(f"/loans/{pending.id}/start", data=data).status_code == 400
-        token = csrf_token(client.get(f"/loans/{pending.id}").get_data(as_text=True))
-        response = client.post(f"/loans/{pending.id}/start", data={**data, "csrf_token": token})
-        assert response.status_code == 302
-        db.session.rollback()
-        assert db.session.get(Loan, pending.id).status is LoanStatus.ACTIVE
-    finally:
-        with csrf_app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    client = build_app(WTF_CSRF_ENABLED=True).test_client()
+    token = csrf_token(client.get("/auth/login").get_data(as_text=True))
+    client.post(
+        "/auth/login",
+        data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
+    )
+    data = {"version": "1", "disbursed_on": DISBURSED.isoformat()}
+    assert client.post(f"/loans/{pending.id}/start", data=data).status_code == 400
+    token = csrf_token(client.get(f"/loans/{pending.id}").get_data(as_text=True))
+    response = client.post(f"/loans/{pending.id}/start", data={**data, "csrf_token": token})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Loan, pending.id).status is LoanStatus.ACTIVE
 
 
 def test_started_loans_terms_stay_fixed_in_the_admin(client, login, admin_user, manager, pending):
