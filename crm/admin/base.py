@@ -19,7 +19,6 @@ from typing import Any
 from flask import abort, flash, redirect, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.model.template import DeleteRowAction, EditRowAction, TemplateLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
@@ -30,6 +29,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from crm.admin.fields import ServiceCheckedConverter, VersionField
 from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLanguage
 from crm.admin.paging import page_rows
+from crm.admin.rows import RowButtons
 from crm.auth.access import check_roles, has_role
 from crm.auth.navigation import safe_next
 from crm.customers.queries import any_apostrophe, search_terms
@@ -142,16 +142,15 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
         no delete button (a view says when, from what the list's rows hold)."""
         return True
 
-    def get_list_row_actions(self):
-        # The delete button that asks first without an onclick handler, and both buttons
-        # only on the rows the services would take them for (admin/crm_lib.html).
-        ours = {DeleteRowAction: "crm_lib.delete_row", EditRowAction: "crm_lib.edit_row"}
-        return [
-            TemplateLinkRowAction(ours[type(action)], action.title)
-            if type(action) in ours
-            else action
-            for action in super().get_list_row_actions()
-        ]
+    def render(self, template: str, **kwargs: Any) -> str:
+        if template == self.list_template:
+            # The rows' buttons are admin/crm_lib.html's row_buttons, not Flask-Admin's
+            # row actions: the delete asks first without an onclick handler, and the edit and
+            # the delete show only on the rows the services would take them for.
+            kwargs["list_buttons"] = RowButtons(
+                self, kwargs["return_url"], can_edit=self.can_edit, can_delete=self.can_delete
+            )
+        return super().render(template, **kwargs)
 
     def get_edit_form(self):
         form_class = super().get_edit_form()

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from config import TestingConfig
+from crm.admin.rows import ROW_ID, RowButtons
 from crm.extensions import db
 from crm.models import Customer, Loan, Product, Role, User
 from tests import factories
@@ -208,3 +209,27 @@ def test_every_length_limit_a_form_shows_is_held_to(admin_client, view, fields):
         response = admin_client.post(f"/admin/{view}/edit/?id={record.id}", data=too_long)
         assert response.status_code == 422, name
         assert stored(view, record.id) == before
+
+
+def admin_views(app) -> list:
+    return [view for view in app.extensions["admin"][0]._views if hasattr(view, "model")]
+
+
+def test_no_list_edits_in_place(app):
+    """The list's rows show values only (admin/crm_list.html): an editable column would show
+    its value but no editor."""
+    assert [view.endpoint for view in admin_views(app) if view.column_editable_list] == []
+
+
+@pytest.mark.parametrize(
+    "return_url", ["/admin/loan/?page_size=25", f"/admin/loan/?search={ROW_ID}"]
+)
+def test_the_rows_buttons_lead_where_flask_admins_would(app, return_url):
+    """Built once a page with a stand-in for the id, even a page whose own address holds it."""
+    view = next(view for view in admin_views(app) if view.endpoint == "loan")
+    with app.test_request_context("/admin/loan/"):
+        buttons = RowButtons(view, return_url, can_edit=True, can_delete=True)
+        for row_id in (1, 42, 303613):
+            for endpoint in (".details_view", ".edit_view"):
+                expected = view.get_url(endpoint, id=row_id, url=return_url)
+                assert buttons.address(endpoint, row_id) == expected
