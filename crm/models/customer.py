@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Index, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from crm.models.base import Base
 from crm.models.sorting import ukrainian_order
@@ -65,6 +65,9 @@ class Customer(Base):
     loans: Mapped[list[Loan]] = relationship(
         back_populates="customer", passive_deletes="all", order_by="Loan.amount.desc()"
     )
+    #: Whether the customer has a loan, where the query asked for it (with_expression): the
+    #: admin's list, which offers a delete only to customers without one. None elsewhere.
+    has_loans: Mapped[bool | None] = query_expression()
 
     @property
     def full_name(self) -> str:
