@@ -50,6 +50,9 @@ PROMISE_COLOURS = {
     PromiseState.KEPT: "success",
     PromiseState.BROKEN: "danger",
 }
+#: What the address of a static file is built from: its name, and for Flask-Admin's files
+#: their version (`?v=`).
+STATIC_FILE_VALUES = frozenset({"filename", "v"})
 
 
 def list_args(**changes: object) -> dict[str, object]:
@@ -68,22 +71,28 @@ def list_args(**changes: object) -> dict[str, object]:
 
 def kept_url_for(app: Flask) -> Callable[..., str]:
     """url_for for the templates, keeping the addresses built without values and those of
-    static files: every page's layout writes some twenty of them (its links, styles and
-    scripts), each ~20 µs to build, and they change only with the path the app is mounted
-    at. Addresses with other values (a customer's, a page's) are built each time."""
-    built: dict[tuple[str, str, object], str] = {}
+    static files (ours, and Flask-Admin's with their version: templates/admin/static.html):
+    every page's layout writes some twenty of them (its links, styles and scripts), each
+    ~20 µs to build, and they change only with the path the app is mounted at. Addresses with
+    other values (a customer's, a page's) are built each time."""
+    built: dict[tuple[str, str, object, object], str] = {}
 
     def url_for(endpoint: str, /, **values) -> str:
-        fixed = not values or (endpoint == "static" and values.keys() == {"filename"})
+        fixed = not values or (_static(endpoint) and values.keys() <= STATIC_FILE_VALUES)
         if not fixed or endpoint.startswith("."):
             return app.url_for(endpoint, **values)
-        key = (request.script_root, endpoint, values.get("filename"))
+        key = (request.script_root, endpoint, values.get("filename"), values.get("v"))
         url = built.get(key)
         if url is None:
             url = built[key] = app.url_for(endpoint, **values)
         return url
 
     return url_for
+
+
+def _static(endpoint: str) -> bool:
+    """The app's static files, or a blueprint's (Flask-Admin's `admin.static`)."""
+    return endpoint == "static" or endpoint.endswith(".static")
 
 
 def register(app: Flask) -> None:

@@ -7,11 +7,18 @@ from flask import render_template_string, url_for
 
 
 def test_kept_addresses_are_flasks_own(app):
-    template = "{{ url_for('customers.index') }} {{ url_for('static', filename='css/crm.css') }}"
+    template = (
+        "{{ url_for('customers.index') }} {{ url_for('static', filename='css/crm.css') }} "
+        "{{ url_for('admin.static', filename='admin/js/helpers.js', v='1.0.0') }}"
+    )
     for _ in range(2):
         with app.test_request_context("/"):
             assert render_template_string(template) == " ".join(
-                [url_for("customers.index"), url_for("static", filename="css/crm.css")]
+                [
+                    url_for("customers.index"),
+                    url_for("static", filename="css/crm.css"),
+                    url_for("admin.static", filename="admin/js/helpers.js", v="1.0.0"),
+                ]
             )
 
 
@@ -38,3 +45,10 @@ def test_every_page_writes_the_layouts_kept_addresses(staff_client):
 
     assert re.search(r'href="/static/css/crm\.css', html)
     assert 'href="/customers/"' in html
+
+
+def test_the_admins_styles_and_scripts_keep_their_versions(admin_client):
+    """Flask-Admin's addresses of its files, through templates/admin/static.html."""
+    html = admin_client.get("/admin/customer/").get_data(as_text=True)
+
+    assert re.search(r'src="/admin/static/admin/js/helpers\.js\?v=1\.0\.0"', html)
