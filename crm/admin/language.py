@@ -18,6 +18,8 @@ from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from crm.i18n.texts import catalogue
+
 #: The two pieces of Flask-Admin's base.html (2.2) that say nothing of the language, as
 #: they appear in every page it renders. A record's text cannot imitate them: Jinja
 #: escapes its quotes and angle brackets.
@@ -50,10 +52,13 @@ def speak_page_language(html: str) -> str:
 def admin_gettext(string: str, **variables: Any) -> str:
     """Flask-Admin's `_gettext` for its templates: its own catalogue, but ours for the words
     in OUR_TRANSLATIONS. (Its catalogue cannot be overridden by ours through
-    Admin(translations_path=…): Flask-Babel merges Flask-Admin's over it.)"""
+    Admin(translations_path=…): Flask-Babel merges Flask-Admin's over it.) The catalogue is
+    looked up once a request (crm.i18n.texts.catalogue): a list page writes some sixty
+    texts, and Flask-Babel found it anew for each."""
     if string in OUR_TRANSLATIONS:
         return _(string, **variables)
-    return admin_babel.gettext(string, **variables)
+    text = catalogue(admin_babel.domain).ugettext(string)
+    return text % variables if variables else text
 
 
 def widget_texts() -> dict[str, Any]:

@@ -12,7 +12,7 @@ that a text's variables may be called `num` or `context`, as with Jinja's.
 """
 
 from flask import Flask, g
-from flask_babel import LazyString, get_translations
+from flask_babel import Domain, LazyString, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -30,16 +30,19 @@ def register(app: Flask) -> None:
     )
 
 
-def catalogue():
-    """The translations of the current locale, looked up once a request for each locale."""
+def catalogue(domain: Domain | None = None):
+    """The translations of the current locale, Flask-Babel's or `domain`'s (Flask-Admin's
+    own), looked up once a request for each locale and domain."""
+    translations = get_translations if domain is None else domain.get_translations
     locale = current_locale()
     if locale is None:
-        return get_translations()
+        return translations()
     state = g._get_current_object()
-    kept = getattr(state, KEPT, None)
+    where = KEPT if domain is None else f"{KEPT}_{id(domain)}"
+    kept = getattr(state, where, None)
     if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        setattr(state, KEPT, kept)
+        kept = (locale, translations())
+        setattr(state, where, kept)
     return kept[1]
 
 
