@@ -1,5 +1,6 @@
 """The layout's navbar (templates/_navbar.html), rendered once for each language, role and
-section and kept: a request fills in only its own values.
+section and kept: a request fills in only its own values. The admin's main menu is kept the
+same way (kept_menu).
 
 Rendering it took a quarter of a light page's instructions (its links, some twenty texts,
 the language switch; products 12.0 -> 8.9 M instructions a request without it, callgrind,
@@ -41,6 +42,7 @@ ACCOUNT_ITEMS = {
 def register(app: Flask) -> None:
     app.extensions[EXTENSION] = {}
     app.add_template_global(navbar)
+    app.add_template_global(kept_menu)
 
 
 def navbar(tasks: bool = True) -> Markup:
@@ -59,6 +61,17 @@ def navbar(tasks: bool = True) -> Markup:
     # The pieces alternate: kept text, the name of a value, kept text, …
     filled = (values[piece] if index % 2 else piece for index, piece in enumerate(pieces))
     return Markup("".join(filled))  # noqa: S704 (kept text and escaped values)
+
+
+def kept_menu(*parts: str, caller: Callable[[], str]) -> Markup:
+    """What a `{% call kept_menu(…) %}` block renders, rendered once for each of `parts`,
+    language, role and mount path and kept: the admin's main menu (admin/crm_master.html),
+    whose items depend on the user's role alone, and which Flask-Admin rendered for every
+    page (two million instructions of an admin list: each item asked whether the user may
+    see it, and was built an address and translated)."""
+    role = current_user.role if current_user.is_authenticated else None
+    key = ("menu", str(current_locale()), request.script_root, role, *parts)
+    return _keep(key, lambda: Markup(caller()))  # noqa: S704 (rendered by a template)
 
 
 def _active(staff: bool) -> str | None:

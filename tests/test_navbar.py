@@ -87,3 +87,21 @@ def test_the_navbar_forms_carry_a_token_that_logs_out(build_app, app, manager):
 
     assert response.status_code == 302
     assert client.get("/products/").status_code == 302, "logged out: sent to the log-in page"
+
+
+ADMIN_ACTIVE_ITEM = re.compile(r'<li class="active">\s*<a class="nav-link " href="([^"]+)"')
+
+
+def test_the_admins_menu_is_each_roles_and_marks_the_view_it_is_on(app, logged_in, manager):
+    """Kept per language, role and view (crm.navbar.kept_menu); the manager's never lists the
+    logins, the admin's does."""
+    admin = logged_in(factories.UserFactory(role=Role.ADMIN))
+    staff = logged_in(manager)
+    assert not app.jinja_env.auto_reload, "with templates reloaded, nothing would be kept"
+
+    for _ in range(2):
+        for path in ("/admin/customer/", "/admin/loan/"):
+            for browser, sees_logins in ((admin, True), (staff, False)):
+                html = page(browser, path)
+                assert ADMIN_ACTIVE_ITEM.findall(html) == [path]
+                assert ('class="nav-link " href="/admin/user/"' in html) is sees_logins
