@@ -3,7 +3,6 @@
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
-from flask_babel import lazy_gettext as _l
 
 from crm.admin.audit import AuditAdmin
 from crm.admin.base import StaffIndexView
@@ -15,6 +14,7 @@ from crm.admin.products import ProductAdmin
 from crm.admin.users import UserAdmin
 from crm.extensions import db
 from crm.headers import csp_nonce
+from crm.i18n.texts import lazy_text as _l
 from crm.models import AuditEvent, Customer, Loan, Product, User
 
 

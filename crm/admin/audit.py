@@ -6,7 +6,6 @@ inline edits), so that nothing can be posted to it whatever a page or a client s
 trail grows without end, so the list never counts it and sorts only by the primary key.
 """
 
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from crm.admin.base import ADMINS, StaffModelView
@@ -16,6 +15,7 @@ from crm.admin.formatters import formatted
 from crm.audit import display
 from crm.i18n.formats import day
 from crm.i18n.labels import ACTION_LABELS, ENTITY_LABELS
+from crm.i18n.texts import lazy_text as _l
 from crm.models import AuditEvent
 
 #: What the details page shows above the event's changes.

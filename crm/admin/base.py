@@ -20,7 +20,6 @@ from flask import abort, flash, redirect, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,6 +34,7 @@ from crm.auth.navigation import safe_next
 from crm.customers.queries import any_apostrophe, search_terms
 from crm.extensions import db
 from crm.headers import allow_framing_by_own_pages
+from crm.i18n.texts import lazy_text as _l
 from crm.models import STAFF_ROLES, Role
 from crm.validation import FieldError, parse_id, parse_version
 

@@ -4,10 +4,9 @@ A view adds its own columns to these (and may relabel one, as the loans' "Applie
 Flask-Admin labels the form fields from the same dictionary of labels.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from crm.admin.formatters import formatted
 from crm.i18n.formats import day, percent
+from crm.i18n.texts import lazy_text as _l
 
 COLUMN_LABELS = {
     "id": _l("Number"),

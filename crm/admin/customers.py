@@ -5,7 +5,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -28,6 +27,7 @@ from crm.extensions import db
 from crm.i18n.fields import DateInputField
 from crm.i18n.formats import day, phone
 from crm.i18n.labels import FIELD_LABELS
+from crm.i18n.texts import lazy_text as _l
 from crm.models import Customer, Loan, Role
 from crm.models.customer import MAX_ADDRESS
 from crm.models.sorting import ukrainian_order

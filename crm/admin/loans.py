@@ -1,7 +1,6 @@
 """The admin's loans: applications written through the loan services, decisions only shown."""
 
 from flask import request, url_for
-from flask_babel import lazy_gettext as _l
 
 from crm.admin.base import ADMINS, CUSTOMERS_AND_LOANS, StaffModelView
 from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
@@ -19,6 +18,7 @@ from crm.extensions import db
 from crm.i18n.fields import MoneyField
 from crm.i18n.formats import day, money
 from crm.i18n.labels import STATUS_LABELS
+from crm.i18n.texts import lazy_text as _l
 from crm.lending.status import LoanStatus
 from crm.loans.services import applications
 from crm.models import Loan

@@ -1,12 +1,12 @@
 """The AJAX loaders behind the pickers: what a search for a customer or a product offers."""
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.customers.queries import first_found
 from crm.extensions import db
 from crm.i18n.formats import phone
+from crm.i18n.texts import lazy_text as _l
 from crm.models import Customer, Product
 from crm.validation import parse_id
 

@@ -5,7 +5,6 @@ delivery (crm/mail/), so the view has neither forms nor any route that takes a P
 merely refused, absent.
 """
 
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from crm.admin.base import ADMINS, StaffModelView
@@ -15,6 +14,7 @@ from crm.admin.formatters import formatted, label_of
 from crm.extensions import db
 from crm.i18n.formats import day
 from crm.i18n.labels import OUTBOX_STATUS_LABELS
+from crm.i18n.texts import lazy_text as _l
 from crm.models import OutboxMessage, OutboxStatus
 
 

@@ -1,7 +1,5 @@
 """The admin's catalogue: the fields the product services take; managers only read it."""
 
-from flask_babel import lazy_gettext as _l
-
 from crm.admin.base import ADMINS, StaffModelView
 from crm.admin.columns import COLUMN_FORMATTERS, COLUMN_LABELS
 from crm.admin.fields import DropDownField, enum_choices
@@ -10,6 +8,7 @@ from crm.admin.formatters import formatted, label_of
 from crm.i18n.fields import DecimalInputField, MoneyField
 from crm.i18n.formats import money
 from crm.i18n.labels import CATEGORY_LABELS, REPAYMENT_LABELS
+from crm.i18n.texts import lazy_text as _l
 from crm.lending.schedule import RepaymentMethod
 from crm.models import Product, ProductCategory
 from crm.models.product import MAX_DESCRIPTION

@@ -3,7 +3,6 @@ and their open sessions, which an admin can end."""
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import PasswordField
@@ -21,6 +20,7 @@ from crm.auth.reauth import check_reauthenticated
 from crm.auth.services import create_user, delete_user, update_user
 from crm.extensions import db
 from crm.i18n.labels import ROLE_LABELS
+from crm.i18n.texts import lazy_text as _l
 from crm.models import Role, SessionEnd, User, UserSession
 from crm.sessions.queries import open_sessions
 from crm.sessions.services import end_session, end_sessions
