@@ -1,6 +1,6 @@
 """The layout's navbar (templates/_navbar.html), rendered once for each language, role and
-section and kept: a request fills in only its own values. The admin's main menu is kept the
-same way (kept_menu).
+section and kept: a request fills in only its own values. The admin's main menu (kept_menu)
+and user menu (admin_user_menu) are kept the same way.
 
 Rendering it took a quarter of a light page's instructions (its links, some twenty texts,
 the language switch; products 12.0 -> 8.9 M instructions a request without it, callgrind,
@@ -12,6 +12,7 @@ cannot come from anything a user typed, as the kept navbar is rendered from none
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from flask import Flask, current_app, get_template_attribute, render_template, request
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
     app.extensions[EXTENSION] = {}
     app.add_template_global(navbar)
     app.add_template_global(kept_menu)
+    app.add_template_global(admin_user_menu)
 
 
 def navbar(tasks: bool = True) -> Markup:
@@ -51,12 +53,26 @@ def navbar(tasks: bool = True) -> Markup:
     signed_in = current_user.is_authenticated
     staff = signed_in and current_user.is_staff
     key = (str(current_locale()), request.script_root, signed_in, staff, _active(staff))
-    pieces = _kept(key)
+    tasks_badge = _tasks_badge() if staff and tasks else ""
+    return _filled(_kept(key), tasks_badge)
+
+
+def admin_user_menu() -> Markup:
+    """The admin's language switch and user menu (admin/_user_menu.html) for this request,
+    kept as the navbar is: the same on every admin page but for the request's own values."""
+    key = ("admin-user-menu", str(current_locale()), request.script_root)
+    render = partial(render_template, "admin/_user_menu.html", **MARKS)
+    return _filled(_keep(key, lambda: MARK.split(render())))
+
+
+def _filled(pieces: list[str], tasks_badge: Markup | str = "") -> Markup:
+    """The kept `pieces` with this request's values where their marks were."""
+    signed_in = current_user.is_authenticated
     values = {
         "display_name": escape(current_user.display_name) if signed_in else "",
         "csrf": escape(generate_csrf()),
         "next_path": escape(request.full_path.rstrip("?")),
-        "tasks_badge": _tasks_badge() if staff and tasks else "",
+        "tasks_badge": tasks_badge,
     }
     # The pieces alternate: kept text, the name of a value, kept text, …
     filled = (values[piece] if index % 2 else piece for index, piece in enumerate(pieces))

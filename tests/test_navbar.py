@@ -105,3 +105,18 @@ def test_the_admins_menu_is_each_roles_and_marks_the_view_it_is_on(app, logged_i
                 html = page(browser, path)
                 assert ADMIN_ACTIVE_ITEM.findall(html) == [path]
                 assert ('class="nav-link " href="/admin/user/"' in html) is sees_logins
+
+
+def test_the_admins_user_menu_is_each_users_own(logged_in):
+    """Kept per language (crm.navbar.admin_user_menu): the name and the path the language
+    switch comes back to are the request's."""
+    ann = factories.UserFactory(role=Role.ADMIN, full_name="<b>Ann & Co</b>")
+    bohdan = factories.UserFactory(role=Role.MANAGER, full_name="Bohdan")
+    browsers = {"ann": logged_in(ann), "bohdan": logged_in(bohdan)}
+
+    for who, name in [("ann", "&lt;b&gt;Ann &amp; Co&lt;/b&gt;"), ("bohdan", "Bohdan")] * 2:
+        for path in ("/admin/customer/", "/admin/loan/?sort=0"):
+            html = page(browsers[who], path)
+            assert USER_MENU.findall(html) == [name]
+            assert NEXT_PATH.findall(html) == [path.replace("&", "&amp;")]
+            assert "\x00" not in html
