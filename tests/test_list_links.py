@@ -11,15 +11,15 @@ from tests import factories
 PAGES = ["/customers/", "/loans/", "/loans/overdue", "/loans/payments/"]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("arguments", ["_method=POST", "endpoint=x", "_external=1", "_anchor=a"])
-def test_arguments_url_for_would_take_do_not_break_the_page(staff_client, page, arguments):
+def test_arguments_url_for_would_take_do_not_break_the_page(staff_client, path, arguments):
     factories.CustomerFactory()
-    response = staff_client.get(f"{page}?{arguments}&sort=-amount")
+    response = staff_client.get(f"{path}?{arguments}&sort=-amount")
     assert response.status_code == 200
     links = re.findall(r'href="([^"]*export\.csv[^"]*)"', response.get_data(as_text=True))
     assert len(links) == 1
-    assert links[0].startswith(f"{page.rstrip('/')}/export.csv")
+    assert links[0].startswith(f"{path.rstrip('/')}/export.csv")
     assert "sort=-amount" in unescape(links[0])
     assert arguments.split("=")[0] not in links[0]
 

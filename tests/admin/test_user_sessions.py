@@ -35,14 +35,14 @@ def edit(admin, user, **changes):
     return admin.post(f"/admin/user/edit/?id={user.id}", data=data)
 
 
-@pytest.mark.parametrize("page", ["edit", "details"])
-def test_the_admin_shows_a_logins_open_sessions(logged_in, admin_user, manager, page):
+@pytest.mark.parametrize("form", ["edit", "details"])
+def test_the_admin_shows_a_logins_open_sessions(logged_in, admin_user, manager, form):
     logged_in(manager, REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="Firefox/140.0")
     logged_out = logged_in(manager)
     logged_out.post("/auth/logout")
     admin = confirmed(logged_in(admin_user))
 
-    html = admin.get(f"/admin/user/{page}/?id={manager.id}").get_data(as_text=True)
+    html = admin.get(f"/admin/user/{form}/?id={manager.id}").get_data(as_text=True)
 
     assert "198.51.100.7" in html
     assert "Firefox/140.0" in html

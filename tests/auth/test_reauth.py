@@ -15,11 +15,11 @@ from tests.i18n.conftest import UKRAINIAN
 GUARDED = ["/admin/user/new/", "/admin/user/edit/?id={id}"]
 
 
-@pytest.mark.parametrize("page", GUARDED)
-def test_user_forms_ask_the_admin_to_confirm_first(client, login, admin_user, page):
+@pytest.mark.parametrize("path", GUARDED)
+def test_user_forms_ask_the_admin_to_confirm_first(client, login, admin_user, path):
     login(admin_user)
 
-    response = client.get(page.format(id=admin_user.id))
+    response = client.get(path.format(id=admin_user.id))
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/confirm?next=/admin/user/")

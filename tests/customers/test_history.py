@@ -119,10 +119,10 @@ def test_the_history_is_paged_newest_first(app, staff_client, customer):
     }
 
 
-@pytest.mark.parametrize("page", ["9", "0", "-2", "many"])
-def test_a_page_out_of_range_still_shows_the_card(staff_client, customer, page):
-    html = card(staff_client, customer, history_page=page)
-    if page == "9":
+@pytest.mark.parametrize("history_page", ["9", "0", "-2", "many"])
+def test_a_page_out_of_range_still_shows_the_card(staff_client, customer, history_page):
+    html = card(staff_client, customer, history_page=history_page)
+    if history_page == "9":
         assert history_rows(html) == []
         assert "There are no older events." in history(html)
     else:

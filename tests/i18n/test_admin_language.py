@@ -75,7 +75,7 @@ def records(app, admin_user):
 
 
 @pytest.fixture
-def page(client, login, admin_user, records):
+def admin_page(client, login, admin_user, records):
     login(admin_user)
 
     def _page(url: str, headers: dict) -> str:
@@ -94,15 +94,15 @@ def widget_texts(html: str) -> dict:
 
 @pytest.mark.parametrize(("headers", "language"), LANGUAGES)
 @pytest.mark.parametrize("url", ADMIN_PAGES)
-def test_admin_pages_name_their_language(page, url, headers, language):
-    html = page(url, headers)
+def test_admin_pages_name_their_language(admin_page, url, headers, language):
+    html = admin_page(url, headers)
 
     assert f'<html lang="{language}">' in html
 
 
 @pytest.mark.parametrize(("headers", "language"), LANGUAGES)
-def test_the_navbar_toggler_is_labelled_in_the_users_language(page, headers, language):
-    html = page("/admin/customer/", headers)
+def test_the_navbar_toggler_is_labelled_in_the_users_language(admin_page, headers, language):
+    html = admin_page("/admin/customer/", headers)
 
     assert TOGGLER_LABEL.findall(html) == [said_in(language, "Toggle navigation")]
 
@@ -114,15 +114,17 @@ CANCEL_BUTTON = re.compile(r'<a href="[^"]*" class="btn btn-danger" role="button
 @pytest.mark.parametrize(
     "url", ["/admin/customer/new/", "/admin/loan/new/", "/admin/product/edit/?id={product}"]
 )
-def test_the_forms_cancel_button_is_the_word_without_quote_marks(page, url, headers, language):
-    buttons = CANCEL_BUTTON.findall(page(url, headers))
+def test_the_forms_cancel_button_is_the_word_without_quote_marks(
+    admin_page, url, headers, language
+):
+    buttons = CANCEL_BUTTON.findall(admin_page(url, headers))
 
     assert buttons == [said_in(language, "Cancel")]
     assert buttons[0].isalpha()
 
 
-def test_date_pickers_get_ukrainian_months_weekdays_and_buttons(page):
-    texts = widget_texts(page("/admin/customer/new/", UKRAINIAN))["daterangepicker"]
+def test_date_pickers_get_ukrainian_months_weekdays_and_buttons(admin_page):
+    texts = widget_texts(admin_page("/admin/customer/new/", UKRAINIAN))["daterangepicker"]
 
     assert texts["monthNames"][:3] == ["січень", "лютий", "березень"]
     assert texts["monthNames"][11] == "грудень"
@@ -133,8 +135,8 @@ def test_date_pickers_get_ukrainian_months_weekdays_and_buttons(page):
     assert texts["cancelLabel"] == said_in("uk", "Cancel")
 
 
-def test_date_pickers_get_english_names_in_english(page):
-    texts = widget_texts(page("/admin/customer/new/", ENGLISH))["daterangepicker"]
+def test_date_pickers_get_english_names_in_english(admin_page):
+    texts = widget_texts(admin_page("/admin/customer/new/", ENGLISH))["daterangepicker"]
 
     assert texts["monthNames"][:3] == ["January", "February", "March"]
     assert texts["daysOfWeek"][:2] == ["Su", "Mo"]
@@ -143,18 +145,18 @@ def test_date_pickers_get_english_names_in_english(page):
     assert (texts["applyLabel"], texts["cancelLabel"]) == ("Apply", "Cancel")
 
 
-def test_search_pickers_get_their_messages_in_the_users_language(page):
-    texts = widget_texts(page("/admin/loan/new/", UKRAINIAN))["select2"]
+def test_search_pickers_get_their_messages_in_the_users_language(admin_page):
+    texts = widget_texts(admin_page("/admin/loan/new/", UKRAINIAN))["select2"]
 
     assert texts["noMatches"] == said_in("uk", "No matches found")
     assert texts["searching"] == said_in("uk", "Searching…")
 
 
 @pytest.mark.parametrize("url", ["/admin/customer/new/", "/admin/customer/", "/admin/loan/"])
-def test_the_texts_are_in_place_before_the_pickers_start(page, url):
+def test_the_texts_are_in_place_before_the_pickers_start(admin_page, url):
     """admin-widgets.js must load after jQuery and before form.js starts the pickers: the
     birth date field, and the date filters of the customer and loan lists."""
-    html = page(url, UKRAINIAN)
+    html = admin_page(url, UKRAINIAN)
 
     texts = html.index('id="crm-widget-texts"')
     script = html.index("/static/js/admin-widgets.js")
@@ -170,14 +172,14 @@ def test_the_widget_script_is_served(client):
 
 
 @pytest.mark.parametrize("view", ["customer", "loan", "product", "user"])
-def test_details_pages_have_no_english_labels_or_values(page, view):
-    words = visible_words(page(f"/admin/{view}/details/?id={{{view}}}", UKRAINIAN))
+def test_details_pages_have_no_english_labels_or_values(admin_page, view):
+    words = visible_words(admin_page(f"/admin/{view}/details/?id={{{view}}}", UKRAINIAN))
 
     assert not words & {"ID", "Id", "True", "False", "None"}
 
 
-def test_the_customer_number_is_labelled_in_ukrainian(page):
-    html = page("/admin/customer/details/?id={customer}", UKRAINIAN)
+def test_the_customer_number_is_labelled_in_ukrainian(admin_page):
+    html = admin_page("/admin/customer/details/?id={customer}", UKRAINIAN)
 
     assert "<b>Номер</b>" in html
 
@@ -185,11 +187,11 @@ def test_the_customer_number_is_labelled_in_ukrainian(page):
 @pytest.mark.parametrize(
     ("headers", "yes", "no"), [(UKRAINIAN, "Так", "Ні"), (ENGLISH, "Yes", "No")]
 )
-def test_yes_no_columns_speak_the_users_language(page, admin_user, headers, yes, no):
+def test_yes_no_columns_speak_the_users_language(admin_page, admin_user, headers, yes, no):
     factories.UserFactory(active=False)
 
-    listed = page("/admin/user/", headers)
-    detailed = page("/admin/user/details/?id={user}", headers)
+    listed = admin_page("/admin/user/", headers)
+    detailed = admin_page("/admin/user/details/?id={user}", headers)
 
     assert f'title="{yes}"' in listed
     assert f'title="{no}"' in listed

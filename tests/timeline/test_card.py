@@ -102,10 +102,10 @@ def test_an_unknown_filter_shows_everything(story, staff_client, value):
     assert kinds(card(staff_client, story.customer, timeline=value)) == everything
 
 
-@pytest.mark.parametrize("page", ["x", "-3", "0"])
-def test_a_bad_timeline_page_is_the_first(story, staff_client, page):
+@pytest.mark.parametrize("timeline_page", ["x", "-3", "0"])
+def test_a_bad_timeline_page_is_the_first(story, staff_client, timeline_page):
     first = kinds(card(staff_client, story.customer))
-    assert kinds(card(staff_client, story.customer, timeline_page=page)) == first
+    assert kinds(card(staff_client, story.customer, timeline_page=timeline_page)) == first
 
 
 def test_a_timeline_page_too_far_is_not_found(story, staff_client):
