@@ -12,7 +12,6 @@ cannot come from anything a user typed, as the kept navbar is rendered from none
 
 import re
 from collections.abc import Callable
-from functools import partial
 from typing import TypeVar
 
 from flask import Flask, current_app, get_template_attribute, render_template, request
@@ -52,17 +51,17 @@ def navbar(tasks: bool = True) -> Markup:
     pages: the database may be what failed)."""
     signed_in = current_user.is_authenticated
     staff = signed_in and current_user.is_staff
-    key = (str(current_locale()), request.script_root, signed_in, staff, _active(staff))
-    tasks_badge = _tasks_badge() if staff and tasks else ""
-    return _filled(_kept(key), tasks_badge)
+    active = _active(staff)
+    key = (str(current_locale()), request.script_root, signed_in, staff, active)
+    pieces = _kept(key, "_navbar.html", signed_in=signed_in, staff=staff, active=active)
+    return _filled(pieces, _tasks_badge() if staff and tasks else "")
 
 
 def admin_user_menu() -> Markup:
     """The admin's language switch and user menu (admin/_user_menu.html) for this request,
     kept as the navbar is: the same on every admin page but for the request's own values."""
     key = ("admin-user-menu", str(current_locale()), request.script_root)
-    render = partial(render_template, "admin/_user_menu.html", **MARKS)
-    return _filled(_keep(key, lambda: MARK.split(render())))
+    return _filled(_kept(key, "admin/_user_menu.html"))
 
 
 def _filled(pieces: list[str], tasks_badge: Markup | str = "") -> Markup:
@@ -98,16 +97,10 @@ def _active(staff: bool) -> str | None:
     return ACCOUNT_ITEMS.get(endpoint)
 
 
-def _kept(key: tuple) -> list[str]:
-    _locale, _root, signed_in, staff, active = key
-    return _keep(
-        key,
-        lambda: MARK.split(
-            render_template(
-                "_navbar.html", signed_in=signed_in, staff=staff, active=active, **MARKS
-            )
-        ),
-    )
+def _kept(key: tuple, template: str, **context: object) -> list[str]:
+    """`template` rendered with a mark for each of the request's own values, kept under `key`
+    as pieces: kept text, the name of a value, kept text, …"""
+    return _keep(key, lambda: MARK.split(render_template(template, **context, **MARKS)))
 
 
 def _tasks_badge() -> Markup | str:
