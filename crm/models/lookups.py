@@ -38,6 +38,35 @@ def _any_of_array(element, compiler, **kw) -> str:
     return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(ids, **kw)})"
 
 
+class tested_in_order(FunctionElement):
+    """`tested_in_order(Customer.id, ids)`: `Customer.id IN (ids)` tested on each row as the
+    statement reads them in its order, never used to read the rows by the `ids` instead: for
+    the first few of thousands of matches (search_customers' `in_order`).
+
+    SQLite is kept from using the IN by the unary plus on the column (its documented way to
+    disqualify a term from an index), which costs less a row walked than `(… IN …) IS 1`
+    (?q=ко at 100 000 customers, 35 839 names walked: 13.7 → 11.2 ms). PostgreSQL would turn
+    the plus into a computation of each id; it is asked `(… IN …) IS true`, which it tests with
+    a hash of the ids."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "tested_in_order"
+    _is_implicitly_boolean = True
+
+
+@compiles(tested_in_order)
+def _unindexed_in(element, compiler, **kw) -> str:
+    column, ids = element.clauses.clauses
+    return f"+{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
+
+
+@compiles(tested_in_order, "postgresql")
+def _in_is_true(element, compiler, **kw) -> str:
+    column, ids = element.clauses.clauses
+    return f"({compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}) IS true"
+
+
 def row_key(statement: Select) -> ColumnElement | None:
     """The primary key of the one model `statement` selects, when a page of it can be looked
     up late: not for rows of several models or columns, nor for DISTINCT or grouped rows."""
