@@ -28,7 +28,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from crm.admin.fields import ServiceCheckedConverter, VersionField
 from crm.admin.language import DETAILS_FORMATTERS, LIST_FORMATTERS, SpeaksUserLanguage
 from crm.admin.paging import page_rows
-from crm.admin.rows import RowButtons
+from crm.admin.rows import ListRows
 from crm.auth.access import check_roles, has_role
 from crm.auth.navigation import safe_next
 from crm.customers.queries import any_apostrophe, search_terms
@@ -144,11 +144,17 @@ class StaffModelView(StaffOnly, SpeaksUserLanguage, ModelView):
 
     def render(self, template: str, **kwargs: Any) -> str:
         if template == self.list_template:
-            # The rows' buttons are admin/crm_lib.html's row_buttons, not Flask-Admin's
-            # row actions: the delete asks first without an onclick handler, and the edit and
-            # the delete show only on the rows the services would take them for.
-            kwargs["list_buttons"] = RowButtons(
-                self, kwargs["return_url"], can_edit=self.can_edit, can_delete=self.can_delete
+            # The rows are written by crm.admin.rows, not by Flask-Admin's blocks and row
+            # actions: the delete asks first without an onclick handler, and the edit and the
+            # delete show only on the rows the services would take them for.
+            kwargs["list_rows"] = ListRows(
+                self,
+                kwargs["return_url"],
+                columns=[name for name, _label in kwargs["list_columns"]],
+                selectable=bool(kwargs["actions"]),
+                delete_form=kwargs["delete_form"],
+                can_edit=self.can_edit,
+                can_delete=self.can_delete,
             )
         return super().render(template, **kwargs)
 

@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from crm.i18n.labels import STATUS_LABELS
 from crm.models import Loan
@@ -21,10 +21,10 @@ def formatted(function: Callable[[Any], Any], attribute: str | None = None):
 
 
 def status_badge(_view, _context, loan: Loan, _name) -> Markup:
-    colour = STATUS_COLOURS[loan.status]
-    return Markup('<span class="badge badge-{}">{}</span>').format(
-        colour, STATUS_LABELS[loan.status]
-    )
+    # An f-string of escaped values: Markup.format's formatter, a cell of every row of the
+    # loans list, cost as much as the rest of the row's cells together.
+    label = escape(STATUS_LABELS[loan.status])
+    return Markup(f'<span class="badge badge-{STATUS_COLOURS[loan.status]}">{label}</span>')  # noqa: S704 (our colour, an escaped label)
 
 
 def label_of(labels: Mapping[Enum, str]):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from config import TestingConfig
-from crm.admin.rows import ROW_ID, RowButtons
+from crm.admin.rows import ROW_ID, ListRows
 from crm.extensions import db
 from crm.models import Customer, Loan, Product, Role, User
 from tests import factories
@@ -228,8 +228,10 @@ def test_the_rows_buttons_lead_where_flask_admins_would(app, return_url):
     """Built once a page with a stand-in for the id, even a page whose own address holds it."""
     view = next(view for view in admin_views(app) if view.endpoint == "loan")
     with app.test_request_context("/admin/loan/"):
-        buttons = RowButtons(view, return_url, can_edit=True, can_delete=True)
+        rows = ListRows(
+            view, return_url, [], selectable=False, delete_form=None, can_edit=True, can_delete=True
+        )
         for row_id in (1, 42, 303613):
             for endpoint in (".details_view", ".edit_view"):
                 expected = view.get_url(endpoint, id=row_id, url=return_url)
-                assert buttons.address(endpoint, row_id) == expected
+                assert rows.address(endpoint, row_id) == expected
