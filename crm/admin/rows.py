@@ -46,8 +46,8 @@ class ListRows:
     delete_form: Any
     can_edit: bool
     can_delete: bool
-    _addresses: dict[str, list[str]] = field(default_factory=dict)
-    _delete_parts: list[str] | None = None
+    #: What is built once a page with the stand-in for the id, split where it stood.
+    _built: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._view_title = escape(admin_gettext("View Record"))
@@ -89,27 +89,37 @@ class ListRows:
 
     def address(self, endpoint: str, row_id: Any) -> str:
         """The address of `endpoint` for the row `row_id`, coming back to this page."""
-        parts = self._addresses.get(endpoint)
+        return self._with_id(
+            endpoint,
+            lambda id_: self.view.get_url(endpoint, id=id_, url=self.return_url),
+            row_id,
+            quote(str(row_id), safe=""),
+        )
+
+    def _with_id(self, key: str, build: Callable[[Any], str], row_id: Any, written_id: str) -> str:
+        """`build(row_id)`, from what `build` gave once a page for the stand-in, with
+        `written_id` (the id as it is written there) where the stand-in stood."""
+        parts = self._built.get(key)
         if parts is None:
-            built = self.view.get_url(endpoint, id=ROW_ID, url=self.return_url)
-            parts = self._addresses[endpoint] = built.split(ROW_ID)
+            parts = self._built[key] = build(ROW_ID).split(ROW_ID)
         if len(parts) != 2:
             # The page's own address holds the stand-in too (someone searched for it).
-            return self.view.get_url(endpoint, id=row_id, url=self.return_url)
-        return quote(str(row_id), safe="").join(parts)
+            return build(row_id)
+        return written_id.join(parts)
 
     def _link(self, endpoint: str, row_id: Any, title: str, icon: str) -> str:
         address = escape(self.address(endpoint, row_id))
         return f'<a class="icon" href="{address}" title="{title}"><span class="{icon}"></span></a>'
 
     def _delete(self, context: Context, row_id: Any) -> str:
-        if self._delete_parts is None:
-            self._delete_parts = self._delete_form(context).split(ROW_ID)
-        if len(self._delete_parts) != 2:
-            return self._delete_form(context, row_id)
-        return str(escape(row_id)).join(self._delete_parts)
+        return self._with_id(
+            ".delete_view",
+            lambda id_: self._delete_form(context, id_),
+            row_id,
+            str(escape(row_id)),
+        )
 
-    def _delete_form(self, context: Context, row_id: Any = ROW_ID) -> str:
+    def _delete_form(self, context: Context, row_id: Any) -> str:
         """Flask-Admin's delete form of a row, with its inputs as its template writes them."""
         form = self.delete_form
         csrf_input = getattr(form, "csrf_token", None)

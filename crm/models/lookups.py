@@ -7,7 +7,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class looked_up_in(FunctionElement):
+class _IdsCondition(FunctionElement):
+    """`condition(column, ids)`: a test of `column` against `ids` (a scalar subquery), which
+    each dialect writes its own way."""
+
+    type = Boolean()
+    #: A condition as it is: SQLite (no boolean type) would otherwise be asked whether it
+    #: `= 1`, which no index answers.
+    _is_implicitly_boolean = True
+
+
+class looked_up_in(_IdsCondition):
     """`looked_up_in(Customer.id, ids)`: `Customer.id IN (ids)`, which PostgreSQL is made to
     answer by looking each of the `ids` (a scalar subquery) up in the column's index.
 
@@ -18,27 +28,11 @@ class looked_up_in(FunctionElement):
     the search before taking those. `= ANY(ARRAY(…))` hides the count from it. SQLite looks
     an IN's ids up anyway."""
 
-    type = Boolean()
     inherit_cache = True
     name = "looked_up_in"
-    #: A condition as it is: SQLite (no boolean type) would otherwise be asked whether it
-    #: `= 1`, which no index answers.
-    _is_implicitly_boolean = True
 
 
-@compiles(looked_up_in)
-def _in(element, compiler, **kw) -> str:
-    column, ids = element.clauses.clauses
-    return f"{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
-
-
-@compiles(looked_up_in, "postgresql")
-def _any_of_array(element, compiler, **kw) -> str:
-    column, ids = element.clauses.clauses
-    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(ids, **kw)})"
-
-
-class tested_in_order(FunctionElement):
+class tested_in_order(_IdsCondition):
     """`tested_in_order(Customer.id, ids)`: `Customer.id IN (ids)` tested on each row as the
     statement reads them in its order, never used to read the rows by the `ids` instead: for
     the first few of thousands of matches (search_customers' `in_order`).
@@ -49,22 +43,37 @@ class tested_in_order(FunctionElement):
     the plus into a computation of each id; it is asked `(… IN …) IS true`, which it tests with
     a hash of the ids."""
 
-    type = Boolean()
     inherit_cache = True
     name = "tested_in_order"
-    _is_implicitly_boolean = True
+
+
+def _column_and_ids(element: _IdsCondition, compiler, kw) -> tuple[str, str]:
+    column, ids = element.clauses.clauses
+    return compiler.process(column, **kw), compiler.process(ids, **kw)
+
+
+@compiles(looked_up_in)
+def _in(element, compiler, **kw) -> str:
+    column, ids = _column_and_ids(element, compiler, kw)
+    return f"{column} IN {ids}"
+
+
+@compiles(looked_up_in, "postgresql")
+def _any_of_array(element, compiler, **kw) -> str:
+    column, ids = _column_and_ids(element, compiler, kw)
+    return f"{column} = ANY(ARRAY{ids})"
 
 
 @compiles(tested_in_order)
 def _unindexed_in(element, compiler, **kw) -> str:
-    column, ids = element.clauses.clauses
-    return f"+{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
+    column, ids = _column_and_ids(element, compiler, kw)
+    return f"+{column} IN {ids}"
 
 
 @compiles(tested_in_order, "postgresql")
 def _in_is_true(element, compiler, **kw) -> str:
-    column, ids = element.clauses.clauses
-    return f"({compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}) IS true"
+    column, ids = _column_and_ids(element, compiler, kw)
+    return f"({column} IN {ids}) IS true"
 
 
 def row_key(statement: Select) -> ColumnElement | None:
