@@ -59,6 +59,8 @@ def test_a_customer_added_in_the_dialog_beside_the_picker_is_picked(page: Page, 
     dialog = page.locator("#crm-picker-modal")
     expect(dialog).to_be_visible()
     form = page.frame_locator("#crm-picker-modal iframe")
+    # Typing before the dialog has finished opening would lose the keys to its focus.
+    expect(form.locator("input[name=last_name]")).to_be_focused()
     fill_customer_form(form, "Діалогова", "067 111 22 33", "dialog@example.com")
     form.locator("form.admin-form input[type=submit]:not([name])").click()
 

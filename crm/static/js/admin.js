@@ -9,7 +9,8 @@
      (Flask-Admin's actions.js). Flask-Admin's scripts do the rest.
    - "+" beside a picker (data-crm-picker, crm/admin/widgets.py) opens the other view's
      create form in a dialog; when it is saved, that page (admin/crm_picked.html, with the
-     new record in #crm-picked) posts the record back here and the picker shows it. */
+     new record in #crm-picked) posts the record back here and the picker shows it. The
+     cursor starts in the form's first field. */
 (function ($) {
   'use strict';
 
@@ -35,12 +36,29 @@
 
   var modal = $ && $('#crm-picker-modal');
   if (!modal || !modal.length) return;
+  var frame = modal.find('iframe');
+  // Bootstrap focuses the dialog itself when it has faded in, taking the cursor out of a
+  // field typed in sooner; so the first field gets it once the dialog is open and the form
+  // is there, whichever comes last, and only once, not again under a user already typing.
+  var opened = false;
+  var cursorPlaced = false;
+  function placeCursor() {
+    var page = frame[0].contentDocument;
+    var field = opened && !cursorPlaced && page &&
+      page.querySelector('form.admin-form :is(input:not([type=hidden]), select, textarea)');
+    if (!field) return;
+    field.focus();
+    cursorPlaced = true;
+  }
   $(document).on('click', 'a[data-crm-picker]', function (event) {
     event.preventDefault();
+    opened = cursorPlaced = false;
     modal.find('.modal-title').text(this.title);
-    modal.find('iframe').attr('src', this.href);
+    frame.attr('src', this.href);
     modal.modal('show');
   });
+  modal.on('shown.bs.modal', function () { opened = true; placeCursor(); });
+  frame.on('load', placeCursor);
   modal.on('hidden.bs.modal', function () { modal.find('iframe').attr('src', 'about:blank'); });
   window.addEventListener('message', function (event) {
     var record = event.data;
