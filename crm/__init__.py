@@ -133,6 +133,10 @@ def register_database(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)
         ping_when_idle(db.engine)
+        if db.engine.dialect.driver == "psycopg":
+            from crm.prepared_statements import keep_prepared_statements
+
+            keep_prepared_statements(db.engine)
     app.before_request(writes_from_the_start)
     app.teardown_request(reads_after_the_request)
 
