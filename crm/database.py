@@ -40,6 +40,11 @@ _may_write: ContextVar[bool] = ContextVar("may_write", default=False)
 IDLE_BEFORE_PING = 1.0
 #: Where a pooled connection notes when it was last handed back (its record's info).
 _RETURNED_AT = "crm_returned_at"
+#: Bytes of SQLite memory a process keeps, all its connections together. Past it SQLite frees
+#: pages before every allocation it makes, so it leaves room for twice the page caches of a
+#: worker's threads: at 8 MB their four of 2 MB alone reached it, and the navbar's search for
+#: "ко" cost a worker 61 ms of CPU served instead of 27 (docs/PERFORMANCE.md, round 9).
+SOFT_HEAP_LIMIT = 16 * 2**20
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -91,11 +96,12 @@ def _set_up_connection(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
-    # All of a process's connections together keep at most ~8 MB of pages and temporary
-    # B-trees (SQLite's default lets each keep its own 2 MB cache plus the temporary ones):
-    # a report grouping 650 000 installments grew a gunicorn worker by 16 MB for good, as
-    # glibc keeps what SQLite frees. The operating system's file cache holds the rest.
-    cursor.execute("PRAGMA soft_heap_limit=8000000")
+    # All of a process's connections together keep at most SOFT_HEAP_LIMIT of pages and
+    # temporary B-trees (SQLite's default lets each keep its own 2 MB cache plus the
+    # temporary ones): a report grouping 650 000 installments grew a gunicorn worker by
+    # 16 MB for good, as glibc keeps what SQLite frees. The operating system's file cache
+    # holds the rest.
+    cursor.execute(f"PRAGMA soft_heap_limit={SOFT_HEAP_LIMIT}")
     cursor.close()
 
 
