@@ -8,7 +8,8 @@ settings, loaded by wrk from a second process with the cookies of a logged-in br
 
 The database must hold the demo data (`flask --app wsgi demo load --customers 100000`).
 Prints a Markdown report: per page req/s, p50/p90/p99, the ratio to /healthz's req/s in the
-same run and SQL queries per request; the workers' memory; the mixed scenario (4 workers,
+same run, the CPU time a request costs the workers (and on PostgreSQL the server) and SQL
+queries per request; the workers' memory; the mixed scenario (4 workers,
 page views and payment posts) and, on PostgreSQL, two instances sharing a session and a
 rate-limit count; with --peer, the thesis design's pages measured in the same run.
 See bench/README.md.
@@ -31,7 +32,7 @@ import wrk
 from browser import Browser
 from pages import CUSTOMER_EMAIL, MANAGER_EMAIL, account_pages, served_pages
 from run import ROOT, make_app, time_pages
-from server import Gunicorn, free_port, production_env
+from server import Gunicorn, free_port, postgresql_cpu_seconds, production_env
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -75,24 +76,31 @@ class Measured:
     cpu_ms: float
     #: The busiest worker's part of that CPU time: 1/workers when the load is spread evenly.
     busiest: float
+    #: PostgreSQL's CPU time a request, in ms; None for SQLite, which is the workers' own work.
+    database_cpu_ms: float | None
 
 
-def measure(server, headers, pages, args) -> list[Measured]:
-    """Each page's load, the CPU time its requests cost the workers and how it was spread."""
+def measure(server, headers, pages, args, *, on_postgresql: bool = False) -> list[Measured]:
+    """Each page's load, the CPU time its requests cost the workers and how it was spread, and
+    `on_postgresql` what they cost the database server."""
     results = []
     for label, path in pages:
         print(f"  {label}: {path}", file=sys.stderr)
         if args.warm_up:
             wrk.run(server.url + path, headers, seconds=args.warm_up, connections=args.connections)
-        before = server.cpu_by_worker()
+        before, database_before = server.cpu_by_worker(), postgresql_cpu_seconds()
         load = wrk.run(
             server.url + path, headers, seconds=args.seconds, connections=args.connections
         )
         spent = [seconds - before.get(pid, 0) for pid, seconds in server.cpu_by_worker().items()]
+        requests = max(load.requests, 1)
         total = sum(spent)
-        cpu_ms = total * 1000 / max(load.requests, 1)
+        cpu_ms = total * 1000 / requests
         busiest = max(spent) / total if total else 0
-        results.append(Measured(label, path, load, cpu_ms, busiest))
+        database_cpu_ms = None
+        if on_postgresql:
+            database_cpu_ms = (postgresql_cpu_seconds() - database_before) * 1000 / requests
+        results.append(Measured(label, path, load, cpu_ms, busiest, database_cpu_ms))
     return results
 
 
@@ -108,16 +116,18 @@ def checked(browser: Browser, pages: list[tuple[str, str]], base_url: str | None
 def page_table(results: list[Measured], healthz_rps: float, queries: dict[str, int]) -> list[str]:
     lines = [
         "| page | URL | req/s | p50 | p90 | p99 | ÷ /healthz | CPU/request | busiest worker "
-        "| queries | not 2xx |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| PostgreSQL's CPU/request | queries | not 2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in results:
         load = run.load
         bad = load.requests - load.status["2xx"] + load.socket_errors
+        database = "—" if run.database_cpu_ms is None else f"{run.database_cpu_ms:.2f} ms"
         lines.append(
             f"| {run.label} | `{run.path}` | {load.rps:,.0f} | {load.p50_ms:.1f} ms | "
             f"{load.p90_ms:.1f} ms | {load.p99_ms:.1f} ms | {load.rps / healthz_rps:.0%} | "
-            f"{run.cpu_ms:.2f} ms | {run.busiest:.0%} | {queries.get(run.label, '—')} | {bad} |"
+            f"{run.cpu_ms:.2f} ms | {run.busiest:.0%} | {database} | "
+            f"{queries.get(run.label, '—')} | {bad} |"
         )
     return lines
 
@@ -150,8 +160,9 @@ def run_pages(args, app, scratch, password) -> list[str]:
             # A browser keeps the cookies each page sets (the first page adds the CSRF token
             # to the session): the headers are taken once the pages have been checked.
             staff, account = checked(manager, staff), checked(customer, account)
-            results = measure(server, manager.headers, staff, args)
-            results += measure(server, customer.headers, account, args)
+            on_postgresql = args.database_url.startswith("postgresql")
+            results = measure(server, manager.headers, staff, args, on_postgresql=on_postgresql)
+            results += measure(server, customer.headers, account, args, on_postgresql=on_postgresql)
             if peer:
                 results += measure(peer.server, {}, peer.pages, args)
             rss = server.worker_rss_mb()

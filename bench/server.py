@@ -121,3 +121,19 @@ class Gunicorn:
 
     def __exit__(self, *_exc) -> None:
         self.stop()
+
+
+def postgresql_cpu_seconds() -> float:
+    """The CPU time (user and system) of every PostgreSQL process on this machine so far: the
+    backends serving the workers' connections are among them, so the difference over a page's
+    load is what its statements cost the server (planning them included)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
+            continue
+        if name == "postgres":
+            values = fields.split()
+            ticks += int(values[11]) + int(values[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
