@@ -9,8 +9,11 @@ from sqlalchemy.sql.functions import FunctionElement
 
 class _IdsCondition(FunctionElement):
     """`condition(column, ids)`: a test of `column` against `ids` (a scalar subquery), which
-    each dialect writes its own way."""
+    each dialect writes its own way: `written`, and on PostgreSQL `written_on_postgresql`,
+    with `{column}` and `{ids}` in them."""
 
+    written: str
+    written_on_postgresql: str
     type = Boolean()
     #: A condition as it is: SQLite (no boolean type) would otherwise be asked whether it
     #: `= 1`, which no index answers.
@@ -30,6 +33,8 @@ class looked_up_in(_IdsCondition):
 
     inherit_cache = True
     name = "looked_up_in"
+    written = "{column} IN {ids}"
+    written_on_postgresql = "{column} = ANY(ARRAY{ids})"
 
 
 class tested_in_order(_IdsCondition):
@@ -45,35 +50,23 @@ class tested_in_order(_IdsCondition):
 
     inherit_cache = True
     name = "tested_in_order"
+    written = "+{column} IN {ids}"
+    written_on_postgresql = "({column} IN {ids}) IS true"
 
 
-def _column_and_ids(element: _IdsCondition, compiler, kw) -> tuple[str, str]:
+@compiles(_IdsCondition)
+def _written(element: _IdsCondition, compiler, **kw) -> str:
+    return element.written.format(**_column_and_ids(element, compiler, kw))
+
+
+@compiles(_IdsCondition, "postgresql")
+def _written_on_postgresql(element: _IdsCondition, compiler, **kw) -> str:
+    return element.written_on_postgresql.format(**_column_and_ids(element, compiler, kw))
+
+
+def _column_and_ids(element: _IdsCondition, compiler, kw) -> dict[str, str]:
     column, ids = element.clauses.clauses
-    return compiler.process(column, **kw), compiler.process(ids, **kw)
-
-
-@compiles(looked_up_in)
-def _in(element, compiler, **kw) -> str:
-    column, ids = _column_and_ids(element, compiler, kw)
-    return f"{column} IN {ids}"
-
-
-@compiles(looked_up_in, "postgresql")
-def _any_of_array(element, compiler, **kw) -> str:
-    column, ids = _column_and_ids(element, compiler, kw)
-    return f"{column} = ANY(ARRAY{ids})"
-
-
-@compiles(tested_in_order)
-def _unindexed_in(element, compiler, **kw) -> str:
-    column, ids = _column_and_ids(element, compiler, kw)
-    return f"+{column} IN {ids}"
-
-
-@compiles(tested_in_order, "postgresql")
-def _in_is_true(element, compiler, **kw) -> str:
-    column, ids = _column_and_ids(element, compiler, kw)
-    return f"({column} IN {ids}) IS true"
+    return {"column": compiler.process(column, **kw), "ids": compiler.process(ids, **kw)}
 
 
 def row_key(statement: Select) -> ColumnElement | None:
