@@ -88,7 +88,8 @@ def measure(server, headers, pages, args, *, on_postgresql: bool = False) -> lis
         print(f"  {label}: {path}", file=sys.stderr)
         if args.warm_up:
             wrk.run(server.url + path, headers, seconds=args.warm_up, connections=args.connections)
-        before, database_before = server.cpu_by_worker(), postgresql_cpu_seconds()
+        before = server.cpu_by_worker()
+        database_before = postgresql_cpu_seconds() if on_postgresql else 0.0
         load = wrk.run(
             server.url + path, headers, seconds=args.seconds, connections=args.connections
         )
