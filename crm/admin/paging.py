@@ -4,19 +4,13 @@ its end in the reverse order, so that the last of the 12 000 pages of loans is r
 first.
 
 The admin shows only "next" for its big tables (no COUNT per page), so the length of a whole
-table is kept as the dashboard's figures are (crm/figures_cache.py). Until a change by someone
-else is FIGURES_MAX_AGE seconds old, a deep page may then show the rows a page further or
-nearer the end, as any page numbered by its offset does when rows are added before it.
+table is the kept one (crm.paging.table_rows).
 """
 
-from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import Query
 
-from crm.extensions import db
-from crm.figures_cache import kept
 from crm.models.lookups import looked_up_in
-from crm.paging import COUNT_LIMIT, page_keys
+from crm.paging import COUNT_LIMIT, page_keys, table_rows
 
 
 def page_rows(model, query: Query, page: int, size: int) -> Query:
@@ -38,9 +32,4 @@ def _whole_table_rows(model, query: Query, key) -> int | None:
     last = order[-1]
     if not getattr(last, "element", last).compare(key):
         return None
-    return kept(
-        db.session,
-        f"admin-rows:{model.__tablename__}",
-        lambda: db.session.scalar(select(func.count()).select_from(model)),
-        reader_id=current_user.id,
-    ).figures
+    return table_rows(model)

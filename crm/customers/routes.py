@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.links.services.invitation import invite_customer
 from crm.mine import mine_manager_id
 from crm.models import Customer
-from crm.paging import page_number, paginate, per_page
+from crm.paging import page_number, paginate, per_page, table_rows
 from crm.timeline.queries import chosen_groups
 from crm.validation import FieldError
 
@@ -48,7 +48,11 @@ EXPORT = Export(
 @bp.get("/")
 def index():
     query, sort, manager_id = list_filters()
-    page = paginate(queries.search_customers(query, sort, manager_id=manager_id))
+    whole_table = not query and manager_id is None
+    page = paginate(
+        queries.search_customers(query, sort, manager_id=manager_id),
+        total=table_rows(Customer) if whole_table else None,
+    )
     return render_template(
         "customers/index.html", page=page, query=query, sort=sort, mine=manager_id is not None
     )

@@ -143,6 +143,28 @@ def test_list_query_count_does_not_grow_with_the_data(staff_client, count_querie
     assert large.count <= 4, large.statements
 
 
+def test_the_whole_list_is_counted_once_until_the_data_changes(staff_client, count_queries):
+    bulk.add_customers(30)
+    staff_client.get("/customers/")
+    with count_queries() as again:
+        second_page = listed_ids(staff_client.get("/customers/?page=2"))
+    assert not again.counting, again.statements
+    assert len(second_page) == 5
+
+    bulk.add_customers(1)
+    with count_queries() as changed:
+        second_page = listed_ids(staff_client.get("/customers/?page=2"))
+    assert changed.counting
+    assert len(second_page) == 6
+
+    with count_queries() as searched:
+        staff_client.get("/customers/?q=a")
+    with count_queries() as mine:
+        staff_client.get("/customers/?mine=1")
+    assert searched.counting
+    assert mine.counting
+
+
 # The customer card
 
 
