@@ -5,6 +5,7 @@ import re
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    ScalarSelect,
     Select,
     and_,
     false,
@@ -94,10 +95,26 @@ def customer_matches(query: str | None, *, looked_up: bool = True) -> list[Colum
         return [false()]
     if not looked_up:
         return [tested_in_order(Customer.id, found.scalar_subquery()) for found in owners]
-    # One lookup of the customers all words find: a second `= ANY(ARRAY(…))` would be a
-    # filter reading its whole array for every customer the first finds.
-    found = intersect(*map(_selected, owners)) if len(owners) > 1 else owners[0]
-    return [looked_up_in(Customer.id, found.scalar_subquery())]
+    return [looked_up_in(Customer.id, _found_by_every_word(owners).scalar_subquery())]
+
+
+def customer_ids_found(query: str | None) -> ScalarSelect | None:
+    """The ids of the customers a search finds (customer_matches), read from the search's
+    indexes alone, for a list of what those customers own (their loans), which then need not
+    read the customers themselves: a surname's 1 600 customers looked up by id cost
+    PostgreSQL 2–3 ms each time a page's statements named them. None for an empty search."""
+    owners = [_owners(word) for word in search_words(query)[:MAX_TERMS]]
+    if not owners:
+        return None
+    if any(found is None for found in owners):
+        return select(Customer.id).where(false()).scalar_subquery()
+    return _found_by_every_word(owners).scalar_subquery()
+
+
+def _found_by_every_word(owners: list[Select | CompoundSelect]) -> Select | CompoundSelect:
+    """The ids every word's owners hold, in one statement: a second `= ANY(ARRAY(…))` would
+    be a filter reading its whole array for every customer the first finds."""
+    return intersect(*map(_selected, owners)) if len(owners) > 1 else owners[0]
 
 
 def _selected(owners: Select | CompoundSelect) -> Select:

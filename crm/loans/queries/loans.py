@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
-from crm.customers.queries import clean_query, customer_matches
+from crm.customers.queries import clean_query, customer_ids_found
 from crm.lending.status import LoanStatus
 from crm.models import Customer, Loan, Payment
 from crm.models.customer import NAME_ORDER
@@ -72,15 +72,14 @@ def loan_number(query: str | None) -> int | None:
 
 def loans_found(query: str | None) -> ColumnElement[bool] | None:
     """The loans a search finds: the one numbered so, and the loans of the customers it
-    finds (crm.customers.queries.customer_matches); None for an empty search."""
+    finds (crm.customers.queries.customer_ids_found); None for an empty search."""
     text, number = clean_query(query), loan_number(query)
     if number is not None and not text[0].isdigit():
         # "#123" and "№123" are loan numbers and nothing else.
         return Loan.id == number
-    customers = customer_matches(text)
-    if not customers:
+    found = customer_ids_found(text)
+    if found is None:
         return None if number is None else Loan.id == number
-    found = select(Customer.id).where(*customers).scalar_subquery()
     if number is None:
         return looked_up_in(Loan.customer_id, found)
     # One IN over a UNION, not an OR: PostgreSQL would filter every loan for the OR.
