@@ -8,13 +8,16 @@ docs/PERFORMANCE.md), and it is the same on every page but for a handful of valu
 user's name, the CSRF token, the page's path (where the language switch comes back to) and
 the count of tasks due. The kept navbar holds a mark where each of those goes; the marks
 cannot come from anything a user typed, as the kept navbar is rendered from none of it.
+
+A whole page is kept the same way (kept_page) where it shows the same to all of its readers
+but for those values: the products, whose layout and rows were half of the page's cost.
 """
 
 import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, get_template_attribute, render_template, request
+from flask import Flask, current_app, g, get_template_attribute, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -30,6 +33,8 @@ T = TypeVar("T")
 VALUES = ("display_name", "csrf", "next_path", "tasks_badge")
 MARKS = {name: Markup(f"\x00{name}\x00") for name in VALUES}  # noqa: S704 (ours, no input)
 MARK = re.compile("\x00([a-z_]+)\x00")
+#: Set on `g` while a page is rendered to be kept: the navbar then leaves its marks in it.
+KEEPING_PAGE = "crm_keeping_page"
 #: The personal account's pages, and the menu item each one marks.
 ACCOUNT_ITEMS = {
     "account.index": "account.index",
@@ -49,12 +54,47 @@ def register(app: Flask) -> None:
 def navbar(tasks: bool = True) -> Markup:
     """The navbar for this request; `tasks=False` leaves out the count of tasks due (error
     pages: the database may be what failed)."""
-    signed_in = current_user.is_authenticated
-    staff = signed_in and current_user.is_staff
-    active = _active(staff)
+    signed_in, staff, active = _reader()
     key = (str(current_locale()), request.script_root, signed_in, staff, active)
     pieces = _kept(key, "_navbar.html", signed_in=signed_in, staff=staff, active=active)
+    if g.get(KEEPING_PAGE):
+        return _joined(
+            pieces, {**MARKS, "tasks_badge": MARKS["tasks_badge"] if staff and tasks else ""}
+        )
     return _filled(pieces, _tasks_badge() if staff and tasks else "")
+
+
+def kept_page(template: str, shown: tuple, **context: object) -> Markup | str:
+    """`template` rendered as render_template would, kept for all readers of the same
+    language, role, section and `shown` (what the page shows: its rows as read for this
+    request, so a kept page is never out of date); each request fills in its own values.
+
+    Only for a template that reads nothing of the request or its user but `context` and
+    the layout (its navbar, and the banner that asks staff to set up a second factor). A
+    request with messages to flash gets the page rendered anew."""
+    _signed_in, staff, active = _reader()
+    if session.get("_flashes"):
+        return render_template(template, **context)
+    banner = staff and not current_user.second_factor
+    key = ("page", template, str(current_locale()), request.script_root, staff, active, banner)
+    key += (shown,)
+    pieces = _keep(key, lambda: _rendered_with_marks(template, context))
+    return _filled(pieces, _tasks_badge() if staff else "")
+
+
+def _rendered_with_marks(template: str, context: dict) -> list[str]:
+    setattr(g, KEEPING_PAGE, True)
+    try:
+        return MARK.split(render_template(template, **context))
+    finally:
+        g.pop(KEEPING_PAGE)
+
+
+def _reader() -> tuple[bool, bool, str | None]:
+    """Whether the reader is signed in, is staff, and the section the menu marks."""
+    signed_in = current_user.is_authenticated
+    staff = signed_in and current_user.is_staff
+    return signed_in, staff, _active(staff)
 
 
 def admin_user_menu() -> Markup:
@@ -73,9 +113,14 @@ def _filled(pieces: list[str], tasks_badge: Markup | str = "") -> Markup:
         "next_path": escape(request.full_path.rstrip("?")),
         "tasks_badge": tasks_badge,
     }
+    return _joined(pieces, values)
+
+
+def _joined(pieces: list[str], values: dict[str, Markup | str]) -> Markup:
+    """The kept `pieces` with `values` (escaped, or the marks again) where their marks were."""
     # The pieces alternate: kept text, the name of a value, kept text, …
-    filled = (values[piece] if index % 2 else piece for index, piece in enumerate(pieces))
-    return Markup("".join(filled))  # noqa: S704 (kept text and escaped values)
+    joined = (values[piece] if index % 2 else piece for index, piece in enumerate(pieces))
+    return Markup("".join(joined))  # noqa: S704 (kept text and escaped values)
 
 
 def kept_menu(*parts: str, caller: Callable[[], str]) -> Markup:

@@ -1,9 +1,9 @@
-from flask import render_template
-
 from crm.extensions import db
+from crm.navbar import kept_page
 from crm.products import bp, queries
 
 
 @bp.get("/")
 def index():
-    return render_template("products/index.html", products=queries.products_list(db.session))
+    products = queries.products_list(db.session)
+    return kept_page("products/index.html", products, products=products)
